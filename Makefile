@@ -1,0 +1,77 @@
+# Our Places: `make run` serves the demo site, `make test` runs every check.
+# Both are safe to run twice; each step below only does work when needed.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run install install-test test lint checks pytest bench clean help
+
+help:
+	@echo "make run    install, migrate, load demo content and serve on http://$(HOST):$(PORT)"
+	@echo "make test   install test tools and run lint, Django checks and the whole test suite"
+	@echo "make bench  serve with gunicorn and print throughput and latency figures"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the dependency list changes.
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[test]"
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+# Browser tests need Debian's Chromium (Playwright cannot download its own
+# here), Java for the Nu HTML Checker, and axe-core and vnu-jar from npm.
+install-test: $(VENV)/.installed-test node_modules/.installed
+	@command -v chromium >/dev/null 2>&1 || bash scripts/apt-install.sh chromium
+	@command -v java >/dev/null 2>&1 || bash scripts/apt-install.sh default-jre-headless
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+run: install
+	@mkdir -p var
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) load_demo_content
+	$(MANAGE) ensure_admin
+	@echo "Serving Our Places on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
+	$(MANAGE) runserver --noreload $(HOST):$(PORT)
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+checks: install-test
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
+	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	DJANGO_ALLOWED_HOSTS=ourplaces.example.org \
+	DJANGO_SETTINGS_MODULE=config.settings.production $(MANAGE) check --deploy --fail-level WARNING
+
+# pytest exits 5 when it collects no tests; that fails this target like any
+# other non-zero exit.
+pytest: install-test
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint checks pytest
+
+bench: install-test
+	$(PY) tests/benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) node_modules static_collected var .pytest_cache .ruff_cache

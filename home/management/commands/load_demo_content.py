@@ -1,0 +1,38 @@
+"""Build the demo site: run each app's `demo.load(step)` in dependency order.
+
+Every app that has demo content provides `<app>/demo.py` with a function
+`load(step)`. `step(message)` prints a numbered progress line. Each loader
+must be idempotent: it finds its content by a stable key (slug, code, handle)
+and creates only what is missing, so running the command twice changes
+nothing.
+"""
+
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+DEMO_APPS = ["home", "places", "engagement", "councillor_pages", "schools"]
+
+
+class Command(BaseCommand):
+    help = "Load the demo content (idempotent: safe to run again)."
+
+    def handle(self, *args, **options):
+        counter = {"n": 0}
+
+        def step(message: str) -> None:
+            counter["n"] += 1
+            self.stdout.write(f"[{counter['n']:>2}] {message}")
+
+        for label in DEMO_APPS:
+            if not apps.is_installed(label) or find_spec(f"{label}.demo") is None:
+                continue
+            module = import_module(f"{label}.demo")
+            # One transaction per app: an error leaves that app's demo content
+            # as it was rather than half-built.
+            with transaction.atomic():
+                module.load(step)
+        self.stdout.write(self.style.SUCCESS("Demo content is in place."))

@@ -1,0 +1,129 @@
+"""Places people call home, and the electoral wards they lie in.
+
+Local identity comes first: a place is what people call home (a town, a
+village, a neighbourhood); a ward is an electoral area that councillors
+represent. A place links to the ward(s) it lies in; a ward lists its places.
+"""
+
+from django.db import models
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from home.blocks import BodyStreamBlock
+from home.sections import collect_sections
+
+#: Other apps add sections to a place page (its open engagement, results,
+#: councillors, stories, groups) by registering a function under this hook
+#: name that takes (place_page, request) and returns a home.sections.Section.
+PLACE_PAGE_SECTIONS_HOOK = "register_place_page_section"
+
+
+class Ward(index.Indexed, models.Model):
+    """An electoral ward: the area a set of councillors represents."""
+
+    name = models.CharField(max_length=120, unique=True)
+    code = models.CharField(
+        max_length=12,
+        unique=True,
+        help_text="The official ONS code, for example E05001234. It links postcodes to wards.",
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("code")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PlaceKind(models.TextChoices):
+    DISTRICT = "district", "District"
+    TOWN = "town", "Town"
+    VILLAGE = "village", "Village"
+    NEIGHBOURHOOD = "neighbourhood", "Neighbourhood"
+
+
+class PlaceTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "places.PlacePage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+class PlaceIndexPage(Page):
+    """All the places on the site, by kind and A to Z, filterable by ward."""
+
+    introduction = models.TextField(blank=True, max_length=600)
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["places.PlacePage"]
+    max_count = 1
+    template = "pages/place_index_page.html"
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+
+    class Meta:
+        verbose_name = "place index page"
+
+
+class PlacePage(Page):
+    """A place people call home, from the whole district down to a neighbourhood."""
+
+    kind = models.CharField(max_length=20, choices=PlaceKind.choices, default=PlaceKind.TOWN)
+    summary = models.TextField(max_length=600, help_text="What this place is, in a few sentences.")
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Give the image a description in the image library: it becomes the alt text.",
+    )
+    body = StreamField(BodyStreamBlock(), blank=True)
+    wards = ParentalManyToManyField(Ward, blank=True, related_name="places")
+    neighbours = ParentalManyToManyField(
+        "self", blank=True, symmetrical=False, related_name="neighbour_of"
+    )
+    tags = ClusterTaggableManager(through=PlaceTag, blank=True, verbose_name="topics")
+
+    parent_page_types = ["places.PlaceIndexPage", "places.PlacePage"]
+    subpage_types = ["places.PlacePage"]
+    template = "pages/place_page.html"
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("kind"),
+        FieldPanel("summary"),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+    ]
+    promote_panels = [
+        *Page.promote_panels,
+        MultiFieldPanel(
+            [FieldPanel("wards"), FieldPanel("neighbours"), FieldPanel("tags")],
+            heading="Where it is and what it is about",
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("kind"),
+    ]
+
+    class Meta:
+        verbose_name = "place page"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["child_places"] = self.get_children().live().public().specific()
+        context["wards_list"] = list(self.wards.all())
+        context["neighbour_places"] = list(self.neighbours.live().public())
+        context["sections"] = collect_sections(PLACE_PAGE_SECTIONS_HOOK, self, request)
+        return context

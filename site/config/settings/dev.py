@@ -1,0 +1,3 @@
+"""Local development: the embedded default. `make run` uses these settings."""
+
+from .base import *  # noqa: F403
