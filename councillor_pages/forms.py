@@ -16,9 +16,7 @@ class PostcodeForm(forms.Form):
     def clean_postcode(self):
         postcode = normalise_postcode(self.cleaned_data["postcode"])
         if not is_valid_postcode(postcode):
-            raise forms.ValidationError(
-                "Enter a real postcode, like HD1 2AB", code="malformed"
-            )
+            raise forms.ValidationError("Enter a real postcode, like HD1 2AB", code="malformed")
         return postcode
 
 

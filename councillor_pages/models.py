@@ -33,7 +33,7 @@ LIST_PHOTO_SPEC = "fill-120x150"
 
 
 def sort_name_for(name: str) -> str:
-    """"Cathy Scott" -> "Scott, Cathy": A to Z by family name, as people look them up."""
+    """ "Cathy Scott" -> "Scott, Cathy": A to Z by family name, as people look them up."""
     parts = name.split()
     if len(parts) < 2:
         return name
@@ -48,9 +48,7 @@ def councillor_list_queryset():
         .public()
         .select_related("ward")
         .prefetch_related(
-            Prefetch(
-                "photo", queryset=image_model.objects.prefetch_renditions(LIST_PHOTO_SPEC)
-            ),
+            Prefetch("photo", queryset=image_model.objects.prefetch_renditions(LIST_PHOTO_SPEC)),
             Prefetch("roles", queryset=CouncillorRole.objects.order_by("sort_order")),
         )
         .order_by("sort_name", "title")
@@ -107,9 +105,7 @@ class CouncillorIndexPage(Page):
         context.update(self.find_by_postcode(query))
         wards = list(Ward.objects.only("name", "code"))
         wards_by_code = {ward.code: ward for ward in wards}
-        places = list(
-            PlacePage.objects.live().public().only("id", "title").order_by("title", "id")
-        )
+        places = list(PlacePage.objects.live().public().only("id", "title").order_by("title", "id"))
         councillors = councillor_list_queryset().child_of(self)
         parties = list(
             councillors.exclude(party="")
@@ -406,3 +402,6 @@ class DigestDelivery(models.Model):
                 fields=["councillor", "period_end"], name="unique_digest_per_period"
             )
         ]
+
+    def __str__(self):
+        return f"Digest to {self.period_end:%Y-%m-%d} for {self.councillor_id}"

@@ -94,11 +94,15 @@ def notify_ward_councillors_of_engagement(
         }
         message = EmailMessage(
             subject=f"Engagement now open in {councillor.ward.name}: {title}",
-            body=render_to_string("components/councillor_pages/email/engagement_opened.txt", context),
+            body=render_to_string(
+                "components/councillor_pages/email/engagement_opened.txt", context
+            ),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[councillor.email],
         )
-        record = EngagementNotification(councillor=councillor, engagement_key=key, title=title[:255])
+        record = EngagementNotification(
+            councillor=councillor, engagement_key=key, title=title[:255]
+        )
         _send_once(record, message, summary)
     return summary
 

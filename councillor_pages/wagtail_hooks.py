@@ -16,7 +16,7 @@ from places.models import PLACE_PAGE_SECTIONS_HOOK
 
 @hooks.register(PLACE_PAGE_SECTIONS_HOOK)
 def your_councillors_section(page, request):
-    """"Your councillors": the councillors of every ward the place lies in (three queries)."""
+    """ "Your councillors": the councillors of every ward the place lies in (three queries)."""
     wards = list(page.wards.all())
     if not wards:
         return None
