@@ -5,9 +5,7 @@ from councillor_pages.models import CouncillorRole, sort_name_for
 from councillor_pages.postcodes import display_postcode, is_valid_postcode, normalise_postcode
 
 
-@pytest.mark.parametrize(
-    "typed", ["hd1 2ab", "HD12AB", "  hD1   2aB ", "hd1\t2ab", "HD1 2AB"]
-)
+@pytest.mark.parametrize("typed", ["hd1 2ab", "HD12AB", "  hD1   2aB ", "hd1\t2ab", "HD1 2AB"])
 def test_postcodes_in_any_case_and_spacing_normalise_to_one_form(typed):
     assert normalise_postcode(typed) == "HD12AB"
     assert is_valid_postcode(normalise_postcode(typed))
