@@ -28,6 +28,11 @@ if settings.SERVE_MEDIA:
         )
     ]
 
+if settings.BENCHMARK_ROUTES:
+    from tests.benchmarks.bare_page import welcome_page
+
+    urlpatterns += [path("__bench__/welcome/", welcome_page)]
+
 urlpatterns += [
     # Wagtail's page serving catches everything else, so it comes last.
     path("", include(wagtail_urls)),
