@@ -16,6 +16,7 @@ urlpatterns = [
     path("search/", home_views.search, name="search"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
+    path("", include("schools.urls")),
 ]
 
 if settings.SERVE_MEDIA:
