@@ -40,21 +40,20 @@ def _ensure_index(step):
     return index
 
 
-def _add_example_surgeries(index, names):
-    """Give newly created example councillors one example surgery each."""
-    for page in index.get_children().specific().filter(title__in=names):
-        if not page.title.endswith(" Example") or page.surgeries.exists():
-            continue
-        ward = page.ward.name if page.ward else "the ward"
-        CouncillorSurgery.objects.create(
-            page=page,
+def _example_surgery(page, row):
+    """Give each new example councillor one example surgery (before it is published)."""
+    if not row.name.endswith(" Example"):
+        return
+    ward = row.ward.name if row.ward else "the ward"
+    page.surgeries = [
+        CouncillorSurgery(
             sort_order=0,
             when="First Saturday of every month, 10am to 12 noon (example)",
             where=f"{ward} community library (an example venue)",
             how_to_book="No need to book: drop in.",
             accessibility="Step-free entrance, hearing loop and an accessible toilet.",
         )
-        page.save_revision().publish()
+    ]
 
 
 def load(step):
@@ -67,10 +66,9 @@ def load(step):
     if index is None:
         return
     with (DATA / "sample-councillors.csv").open(newline="", encoding="utf-8") as handle:
-        imported = import_councillors(handle, index)
+        imported = import_councillors(handle, index, on_create=_example_surgery)
     if imported.errors:
         raise RuntimeError("; ".join(str(error) for error in imported.errors))
-    _add_example_surgeries(index, imported.created)
     step(
         f"Councillors: {len(imported.created)} created, {len(imported.updated)} updated, "
         f"{len(imported.unchanged)} unchanged"

@@ -385,6 +385,7 @@ def import_councillors(
     index: CouncillorIndexPage,
     *,
     photo_dir: Path | None = None,
+    on_create: Callable[[CouncillorPage, CouncillorRow], None] | None = None,
 ) -> CouncillorImportResult:
     """Create or update one councillor page per valid row; report every invalid field.
 
@@ -392,6 +393,8 @@ def import_councillors(
     Only the columns in the file are touched: biographies, surgeries and
     other roles editors add in the admin are left alone, except that the
     roles listed in the file replace the page's roles when they differ.
+    `on_create(page, row)` may add content to a new page before its one
+    published revision (the demo gives example councillors a surgery).
     """
     rows, errors = read_councillor_rows(handle, photo_dir)
     result = CouncillorImportResult(errors=errors)
@@ -418,6 +421,8 @@ def import_councillors(
                     CouncillorRole(kind=kind, title=title, sort_order=n)
                     for n, (kind, title) in enumerate(row.roles)
                 ]
+                if on_create is not None:
+                    on_create(page, row)
                 index.add_child(instance=page)
                 page.save_revision().publish()
                 result.created.append(row.name)

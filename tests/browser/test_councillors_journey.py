@@ -18,26 +18,6 @@ from tests.helpers.html import assert_valid_html
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _serialized_contents_for_every_connection(django_db_setup, django_db_blocker):
-    """Let serialized rollback find the migrated data after Playwright has started.
-
-    Playwright's sync API runs an event loop in the test thread, and Django's
-    connection handler (asgiref's Local) then hands out a new connection object
-    without `_test_serialized_contents`, so the second transactional test
-    starts from an empty database. Putting the contents on the connection
-    class makes every connection object find them. (Belongs in
-    tests/conftest.py; kept here until the harness has it.)
-    """
-    from django.db import connections
-
-    for alias in connections:
-        connection = connections[alias]
-        contents = getattr(connection, "_test_serialized_contents", None)
-        if contents is not None and not hasattr(type(connection), "_test_serialized_contents"):
-            type(connection)._test_serialized_contents = contents
-
-
 @pytest.fixture
 def councillors(home_page):
     index = CouncillorIndexPageFactory(parent=home_page)
