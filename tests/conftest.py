@@ -118,8 +118,10 @@ def home_page(db):
 def live_server(django_db_setup, live_server):
     """pytest-django's live server, started only once the test database exists.
 
-    Otherwise, when a test asks for `live_server` before `db`, the server
-    is created while the settings still name the development database.
+    pytest-django hands an in-memory SQLite connection to the server thread
+    only if the test database is already set up when the server starts; this
+    makes that so whichever fixture a test names first, as Django's own
+    LiveServerTestCase does.
     """
     return live_server
 

@@ -110,7 +110,13 @@ def test_standard_page_with_every_block(live_server, home_page, browser_page):
     response = browser_page.goto(live_server.url + page.url)
 
     assert browser_page.locator(".main-nav a[aria-current=true]").inner_text() == "About Our Places"
-    for selector in ("figure.figure img", "aside.call-to-action", "details", "blockquote", "iframe"):
+    for selector in (
+        "figure.figure img",
+        "aside.call-to-action",
+        "details",
+        "blockquote",
+        "iframe",
+    ):
         assert browser_page.locator(selector).count() >= 1, selector
     check_page(browser_page, response, h1="How to take part")
 
@@ -139,6 +145,4 @@ def test_not_found_page(live_server, home_page, browser_page):
 def test_server_error_page(live_server, home_page, browser_page):
     response = browser_page.goto(live_server.url + "/boom/")
 
-    check_page(
-        browser_page, response, h1="Sorry, there is a problem with the service", status=500
-    )
+    check_page(browser_page, response, h1="Sorry, there is a problem with the service", status=500)

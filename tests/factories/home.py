@@ -206,7 +206,15 @@ class OrganisationSettingsFactory(factory.django.DjangoModelFactory):
     phone = "01234 567890"
     address = "Example Council\nTown Hall\nExample Town\nEX1 1AA"
     social_links = factory.LazyFunction(
-        lambda: [{"type": "link", "value": {"name": "Example social network", "url": "https://social.example.org/ourplaces"}}]
+        lambda: [
+            {
+                "type": "link",
+                "value": {
+                    "name": "Example social network",
+                    "url": "https://social.example.org/ourplaces",
+                },
+            }
+        ]
     )
 
     class Meta:

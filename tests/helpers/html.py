@@ -177,14 +177,15 @@ def assert_valid_html(html: str, label: str = "document") -> None:
     messages = validate_html(html)
     lines = html.splitlines()
     failures = [m for m in messages if _is_failure(m)]
-    for message in messages:
-        if message.get("type") == "info" and message.get("subType") == "warning":
-            if message not in failures:
-                warnings.warn(
-                    f"{label}: {_describe(message, lines)}", HTMLValidationWarning, stacklevel=2
-                )
+    advice = [
+        m
+        for m in messages
+        if m.get("type") == "info" and m.get("subType") == "warning" and m not in failures
+    ]
     if failures:
-        details = "\n".join(_describe(message, lines) for message in failures)
+        details = "\n".join(_describe(message, lines) for message in failures + advice)
         raise AssertionError(
             f"The Nu HTML Checker found {len(failures)} problem(s) in {label}:\n{details}"
         )
+    for message in advice:
+        warnings.warn(f"{label}: {_describe(message, lines)}", HTMLValidationWarning, stacklevel=2)

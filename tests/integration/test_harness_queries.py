@@ -7,7 +7,6 @@ from django.contrib.auth.models import Group
 
 from tests.helpers.queries import assert_same_query_count, count_queries
 
-
 _names = itertools.count()
 
 
@@ -23,7 +22,9 @@ def test_count_queries():
 
 @pytest.mark.django_db
 def test_constant_render_passes():
-    count = assert_same_query_count(make_groups(1), make_groups(5), lambda: list(Group.objects.all()))
+    count = assert_same_query_count(
+        make_groups(1), make_groups(5), lambda: list(Group.objects.all())
+    )
 
     assert count == 1
 

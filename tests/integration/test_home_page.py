@@ -19,7 +19,9 @@ def test_home_page_renders_hero_featured_places_and_ways(client, home_page):
     HomePage.objects.filter(pk=home_page.pk).update(
         hero_image=ImageFactory(description="The town hall clock tower at dusk")
     )
-    place = PlacePageFactory(title="Marsden", summary="A Pennine village at the head of the valley.")
+    place = PlacePageFactory(
+        title="Marsden", summary="A Pennine village at the head of the valley."
+    )
     guide = StandardPageFactory(title="How to take part", introduction="Start here.")
     set_ways(
         home_page,
@@ -83,7 +85,9 @@ def test_home_page_queries_do_not_grow_with_content(client, home_page):
         standard = [StandardPageFactory() for _ in range(10)]
         places = [PlacePageFactory() for _ in range(10)]
         feature_pages(home_page, standard + places)
-        ways = [way_block(f"Way {n}", "A way to take part.", link=standard[n % 10]) for n in range(21)]
+        ways = [
+            way_block(f"Way {n}", "A way to take part.", link=standard[n % 10]) for n in range(21)
+        ]
         set_ways(home_page, ways)
 
     def render():

@@ -18,9 +18,7 @@ def test_search_finds_a_page_by_a_word_in_its_body(client, home_page):
         title="Community gardens", body=[paragraph_block("Volunteers grow allotments here.")]
     )
     StandardPageFactory(title="Bin collections", body=[paragraph_block("Collected weekly.")])
-    StandardPageFactory(
-        title="Draft allotments", body=[paragraph_block("allotments")], live=False
-    )
+    StandardPageFactory(title="Draft allotments", body=[paragraph_block("allotments")], live=False)
 
     response = client.get("/search/", {"q": "allotments"})
 

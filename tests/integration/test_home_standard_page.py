@@ -33,7 +33,7 @@ def test_standard_page_renders_every_block_type(client, home_page):
             '<aside class="call-to-action" aria-label="Have your say">',
             'href="https://www.example.org/get-involved">Rate your place</a>',
         ],
-        "accordion": ["<summary class=\"accordion__summary\">Who can take part?</summary>"],
+        "accordion": ['<summary class="accordion__summary">Who can take part?</summary>'],
         "quote": ["<blockquote", "We found out what our neighbours wanted.", "An example resident"],
         "document_links": [f'<a href="{document.url}">Place Standard results summary</a>'],
         "embed": [
