@@ -16,12 +16,12 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
-from wagtail_modeladmin.views import IndexView
+from wagtail_modeladmin.views import IndexView, InspectView
 
 from engagement import views
 from engagement.export import EXPORT_COLUMNS, export_row, safe_cell
 from engagement.models import FollowUpContact, PlaceStandardFormPage, Submission
-from engagement.themes import SCORE_MAX
+from engagement.themes import SCORE_MAX, get_tool_version
 from home.models import HOME_PAGE_SECTIONS_HOOK
 from home.sections import Section
 from places.models import PLACE_PAGE_SECTIONS_HOOK
@@ -69,12 +69,49 @@ class SubmissionIndexView(IndexView):
         return super().as_spreadsheet(queryset, spreadsheet_format)
 
 
+class SubmissionInspectView(InspectView):
+    """The response's fields, then each theme's score and comment (escaped by the template)."""
+
+    def get_fields_dict(self):
+        fields = super().get_fields_dict()
+        tool = get_tool_version(self.instance.tool_version)
+        scores = {s.theme: s for s in self.instance.scores.all()}
+        for theme in tool.themes:
+            score = scores.get(theme.key)
+            if score is None:
+                value = "Not answered"
+            else:
+                value = str(score.score) if score.score is not None else "Don't know"
+                if score.comment:
+                    value += f". Comment: {score.comment}"
+            fields.append({"label": theme.name, "value": value})
+        if self.instance.extra_answers:
+            for name, answer in self.instance.extra_answers.items():
+                fields.append({"label": name.replace("_", " ").capitalize(), "value": answer})
+        return fields
+
+
 class SubmissionAdmin(ModelAdmin):
     model = Submission
     menu_label = "Responses"
     menu_icon = "list-ul"
     permission_helper_class = ViewPermissionHelper
     index_view_class = SubmissionIndexView
+    inspect_view_enabled = True
+    inspect_view_class = SubmissionInspectView
+    inspect_view_fields = (
+        "form_page",
+        "place",
+        "round_number",
+        "channel",
+        "status",
+        "tool_version",
+        "created_at",
+        "participants",
+        "age_band",
+        "postcode_district",
+        "entered_by",
+    )
     list_display = (
         "created_at",
         "form_page",

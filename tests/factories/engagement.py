@@ -61,6 +61,7 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Submission
+        skip_postgeneration_save = True
 
     @factory.post_generation
     def scores(obj, create, extracted, **kwargs):
