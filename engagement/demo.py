@@ -1,6 +1,6 @@
 """Demo content: an open Place Standard form for two demo places.
 
-Idempotent: each form is found by its slug under its place and created only if
+Idempotent: each form is found by its slug and created only if
 missing. Skips quietly when the places demo has not loaded those places.
 """
 
@@ -22,11 +22,37 @@ PRIVACY = (
 )
 
 
+def engagement_index(step):
+    """The "Have your say" page under the home page, created if missing."""
+    from engagement.models import EngagementIndexPage
+    from home.models import HomePage
+
+    index = EngagementIndexPage.objects.first()
+    if index is not None:
+        return index
+    home = HomePage.objects.first()
+    if home is None:
+        return None
+    index = EngagementIndexPage(
+        title="Have your say",
+        slug="have-your-say",
+        introduction="Tell us what you think of your place. Every answer is read.",
+    )
+    home.add_child(instance=index)
+    index.save_revision().publish()
+    step("Created the 'Have your say' engagement index")
+    return index
+
+
 def load(step):
     from engagement.models import PlaceStandardFormPage
     from places.models import PlacePage
 
     now = timezone.now()
+    index = engagement_index(step)
+    if index is None:
+        step("Skipped the Place Standard forms: there is no home page")
+        return
     for place_slug, slug, title, round_label in DEMO_FORMS:
         place = PlacePage.objects.filter(slug=place_slug).first()
         if place is None:
@@ -52,6 +78,6 @@ def load(step):
                 "<p>We will publish what we heard, and what happens next, on the place page.</p>"
             ),
         )
-        place.add_child(instance=form_page)
+        index.add_child(instance=form_page)
         form_page.save_revision().publish()
         step(f"Created the open Place Standard form '{title}' for {place.title}")

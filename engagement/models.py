@@ -18,6 +18,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
@@ -28,6 +29,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.contrib.forms.forms import WagtailAdminFormPageForm
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.fields import RichTextField
+from wagtail.models import Page
 from wagtail.search import index
 
 from engagement.themes import (
@@ -56,6 +58,54 @@ RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link"]
 
 def follow_up_retention_days() -> int:
     return getattr(settings, "ENGAGEMENT_FOLLOW_UP_RETENTION_DAYS", 365)
+
+
+class EngagementIndexPage(Page):
+    """Have your say: every Place Standard engagement, open ones first.
+
+    Place Standard forms live here (or under their place page, where the
+    places app allows it); each names the place it asks about.
+    """
+
+    introduction = models.TextField(blank=True, max_length=600)
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["engagement.PlaceStandardFormPage"]
+    max_count = 1
+    template = "pages/engagement/engagement_index_page.html"
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+
+    class Meta:
+        verbose_name = "engagement index page"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        now = timezone.now()
+        forms = (
+            PlaceStandardFormPage.objects.live()
+            .public()
+            .select_related("place")
+            .only(
+                "id",
+                "title",
+                "url_path",
+                "depth",
+                "path",
+                "locale_id",
+                "opens_at",
+                "closes_at",
+                "round_number",
+                "round_label",
+                "place__title",
+            )
+        )
+        context["open_forms"] = list(
+            forms.filter(opens_at__lte=now, closes_at__gt=now).order_by("closes_at", "pk")[:50]
+        )
+        closed = forms.filter(closes_at__lte=now).order_by("-closes_at", "pk")
+        context["page_obj"] = Paginator(closed, 20).get_page(request.GET.get("page"))
+        return context
 
 
 class PlaceStandardFormField(AbstractFormField):
@@ -90,7 +140,8 @@ class PlaceStandardFormPage(AbstractEmailForm):
         blank=True,
         on_delete=models.PROTECT,
         related_name="place_standard_forms",
-        help_text="Leave empty to use the place this page sits under.",
+        help_text="The place this form asks about. Under a place page, leave it empty to "
+        "use that place.",
     )
     round_number = models.PositiveSmallIntegerField(
         default=1,
@@ -116,7 +167,9 @@ class PlaceStandardFormPage(AbstractEmailForm):
     thank_you_text = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
 
     base_form_class = PlaceStandardAdminForm
-    parent_page_types = ["places.PlacePage"]
+    # Under a place page once the places app lists this type in
+    # PlacePage.subpage_types; until then, under the engagement index.
+    parent_page_types = ["engagement.EngagementIndexPage", "places.PlacePage"]
     subpage_types = []
     template = "pages/engagement/place_standard_form_page.html"
     landing_page_template = "pages/engagement/place_standard_form_page_landing.html"

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from engagement.models import (
     Channel,
+    EngagementIndexPage,
     PlaceStandardFormField,
     PlaceStandardFormPage,
     Status,
@@ -15,6 +16,7 @@ from engagement.models import (
     ThemeScore,
 )
 from engagement.themes import THEME_KEYS
+from tests.factories import default_site_root
 
 
 class PlaceStandardFormPageFactory(wagtail_factories.PageFactory):
@@ -73,3 +75,13 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
             ThemeScore(submission=obj, theme=key, score=score, comment=comment)
             for key, (score, comment) in answers.items()
         )
+
+
+class EngagementIndexPageFactory(wagtail_factories.PageFactory):
+    title = "Have your say"
+    slug = "have-your-say"
+    introduction = "Tell us what you think of your place."
+    parent = factory.LazyFunction(default_site_root)
+
+    class Meta:
+        model = EngagementIndexPage

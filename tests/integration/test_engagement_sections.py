@@ -4,10 +4,12 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from engagement import demo
 from engagement.models import PlaceStandardFormPage
 from tests.factories.engagement import (
+    EngagementIndexPageFactory,
     PlaceStandardFormFieldFactory,
     PlaceStandardFormPageFactory,
     SubmissionFactory,
@@ -127,6 +129,48 @@ def test_home_page_queries_stay_constant_as_engagements_grow(client, home_page):
     assert_same_query_count(
         make_small, make_large, lambda: client.get(home_page.url), max_queries=40
     )
+
+
+def test_engagement_index_lists_open_then_closed_forms(client, home_page):
+    index = EngagementIndexPageFactory()
+    now = timezone.now()
+    PlaceStandardFormPageFactory(parent=index, title="Open one", place=PlacePageFactory())
+    PlaceStandardFormPageFactory(
+        parent=index,
+        title="Closed one",
+        place=PlacePageFactory(),
+        opens_at=now - datetime.timedelta(days=60),
+        closes_at=now - datetime.timedelta(days=30),
+    )
+    html = client.get(index.url).content.decode()
+    assert html.index("Open one") < html.index("Closed one")
+    assert_valid_html(html)
+
+
+def test_form_under_the_index_needs_a_place_chosen(admin_client, home_page):
+    index = EngagementIndexPageFactory()
+    now = timezone.localtime()
+    data = nested_form_data(
+        {
+            "title": "No place",
+            "slug": "no-place",
+            "round_number": "1",
+            "opens_at": now.strftime("%Y-%m-%d %H:%M"),
+            "closes_at": (now + datetime.timedelta(days=5)).strftime("%Y-%m-%d %H:%M"),
+            "tool_version": "standard-2015",
+            "intro": rich_text(""),
+            "privacy_notice": rich_text("<p>We keep answers two years.</p>"),
+            "thank_you_text": rich_text(""),
+            "form_fields": inline_formset([]),
+            "action-publish": "publish",
+        }
+    )
+    response = admin_client.post(
+        f"/admin/pages/add/engagement/placestandardformpage/{index.pk}/", data
+    )
+    assert response.status_code == 200
+    assert "Choose the place this form asks about." in response.content.decode()
+    assert not PlaceStandardFormPage.objects.exists()
 
 
 def test_demo_load_is_idempotent_and_skips_missing_places(home_page):
