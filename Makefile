@@ -70,7 +70,9 @@ pytest: install-test
 
 test: lint checks pytest
 
-bench: install-test
+# Figures only, never pass/fail; see tests/benchmarks/README.md. Settings:
+# make bench BENCH_SECONDS=5 BENCH_CONCURRENCY=4 BENCH_SCENARIOS=home
+bench: install
 	$(PY) tests/benchmarks/run.py
 
 clean:

@@ -8,12 +8,15 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from home.sections import collect_sections
 from home.blocks import ActiveCitizenWayBlock, BodyStreamBlock, SocialLinkBlock
+from home.sections import collect_sections
 
 #: Other apps add sections to the home page (open engagements, latest stories)
 #: by registering a function under this hook name; see `HomePage.get_context`.
 HOME_PAGE_SECTIONS_HOOK = "register_home_page_section"
+
+#: The home page shows at most this many featured pages.
+FEATURED_PAGES_MAX = 6
 
 
 class HomePage(Page):
@@ -44,7 +47,10 @@ class HomePage(Page):
         *Page.content_panels,
         MultiFieldPanel([FieldPanel("hero_intro"), FieldPanel("hero_image")], heading="Hero"),
         MultiFieldPanel(
-            [FieldPanel("featured_places_heading"), InlinePanel("featured_pages", max_num=6)],
+            [
+                FieldPanel("featured_places_heading"),
+                InlinePanel("featured_pages", max_num=FEATURED_PAGES_MAX),
+            ],
             heading="Featured places",
         ),
         MultiFieldPanel(
@@ -60,12 +66,23 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["featured_pages"] = [
-            item.page.specific
-            for item in self.featured_pages.select_related("page").filter(page__live=True)
-        ]
+        context["featured_pages"] = self.get_featured_pages()
         context["sections"] = collect_sections(HOME_PAGE_SECTIONS_HOOK, self, request)
         return context
+
+    def get_featured_pages(self) -> list[Page]:
+        """The first live featured pages, in order, in a fixed number of queries.
+
+        The admin allows FEATURED_PAGES_MAX; the cap here holds whatever was
+        saved another way, and `.specific()` fetches per page type, not per page.
+        """
+        page_ids = list(
+            self.featured_pages.filter(page__live=True).values_list("page_id", flat=True)[
+                :FEATURED_PAGES_MAX
+            ]
+        )
+        pages = {page.pk: page for page in Page.objects.filter(pk__in=page_ids).specific()}
+        return [pages[page_id] for page_id in page_ids if page_id in pages]
 
 
 class HomePageFeaturedPage(Orderable):
@@ -105,8 +122,7 @@ class OrganisationSettings(BaseSiteSetting):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     address = models.TextField(blank=True)
-    social_links = StreamField(
-[("link", SocialLinkBlock())], blank=True)
+    social_links = StreamField([("link", SocialLinkBlock())], blank=True)
     accessibility_statement = models.ForeignKey(
         "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

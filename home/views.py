@@ -5,8 +5,8 @@ from django.template import loader
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
-from wagtail.models import Page
 from wagtail.contrib.search_promotions.models import Query
+from wagtail.models import Page
 
 SEARCH_RESULTS_PER_PAGE = 10
 SEARCH_QUERY_MAX_LENGTH = 200

@@ -5,6 +5,10 @@ village, a neighbourhood); a ward is an electoral area that councillors
 represent. A place links to the ward(s) it lies in; a ward lists its places.
 """
 
+import string
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
 from django.db import models
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -50,6 +54,47 @@ class PlaceKind(models.TextChoices):
     NEIGHBOURHOOD = "neighbourhood", "Neighbourhood"
 
 
+PLACES_PER_PAGE = 24
+LETTERS = list(string.ascii_uppercase)
+
+
+@dataclass(frozen=True)
+class PlaceFilters:
+    """The place index's filters, read from the query string.
+
+    Unknown values are ignored rather than rejected: a shared link with a
+    stale ward code still shows places, and says which filters applied.
+    """
+
+    kind: str = ""
+    ward: str = ""
+    letter: str = ""
+
+    @classmethod
+    def from_query(cls, query) -> "PlaceFilters":
+        kind = query.get("kind", "")
+        ward = query.get("ward", "").strip().upper()
+        letter = query.get("letter", "").strip().upper()
+        return cls(
+            kind=kind if kind in PlaceKind.values else "",
+            ward=ward if ward and Ward.objects.filter(code=ward).exists() else "",
+            letter=letter if letter in LETTERS else "",
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.kind or self.ward or self.letter)
+
+    def apply(self, places):
+        if self.kind:
+            places = places.filter(kind=self.kind)
+        if self.ward:
+            places = places.filter(wards__code=self.ward)
+        if self.letter:
+            places = places.filter(title__istartswith=self.letter)
+        return places
+
+
 class PlaceTag(TaggedItemBase):
     content_object = ParentalKey(
         "places.PlacePage", related_name="tagged_items", on_delete=models.CASCADE
@@ -70,6 +115,32 @@ class PlaceIndexPage(Page):
 
     class Meta:
         verbose_name = "place index page"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        filters = PlaceFilters.from_query(request.GET)
+        places = (
+            PlacePage.objects.live()
+            .public()
+            .descendant_of(self)
+            .order_by("title")
+            .prefetch_related("wards")
+        )
+        places = filters.apply(places)
+        paginator = Paginator(places, PLACES_PER_PAGE)
+        page_number = request.GET.get("page")
+        places_page = paginator.get_page(page_number)
+        context.update(
+            {
+                "filters": filters,
+                "places": places_page,
+                "paginator": paginator,
+                "kinds": PlaceKind.choices,
+                "wards": list(Ward.objects.only("name", "code")),
+                "letters": LETTERS,
+            }
+        )
+        return context
 
 
 class PlacePage(Page):
@@ -122,8 +193,10 @@ class PlacePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["child_places"] = self.get_children().live().public().specific()
+        context["child_places"] = PlacePage.objects.child_of(self).live().public().order_by("title")
         context["wards_list"] = list(self.wards.all())
-        context["neighbour_places"] = list(self.neighbours.live().public())
+        context["neighbour_places"] = list(self.neighbours.live().public().order_by("title"))
+        context["tags"] = list(self.tags.all())
+        context["place_index"] = PlaceIndexPage.objects.ancestor_of(self).live().first()
         context["sections"] = collect_sections(PLACE_PAGE_SECTIONS_HOOK, self, request)
         return context

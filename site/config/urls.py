@@ -16,6 +16,7 @@ urlpatterns = [
     path("search/", home_views.search, name="search"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
+    path("", include("schools.urls")),
 ]
 
 if settings.SERVE_MEDIA:
@@ -27,6 +28,11 @@ if settings.SERVE_MEDIA:
             {"document_root": settings.MEDIA_ROOT},
         )
     ]
+
+if settings.BENCHMARK_ROUTES:
+    from tests.benchmarks.bare_page import welcome_page
+
+    urlpatterns += [path("__bench__/welcome/", welcome_page)]
 
 urlpatterns += [
     # Wagtail's page serving catches everything else, so it comes last.

@@ -230,6 +230,10 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# `make bench` compares pages with a bare page served by the same process
+# (tests/benchmarks/README.md); the route exists only when this is on.
+BENCHMARK_ROUTES = env_bool("OUR_PLACES_BENCHMARK_ROUTES", False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,0 +1,50 @@
+"""A fixed-window rate limit kept in Django's cache, so it holds across processes.
+
+The client address only ever appears hashed (with the secret key) inside a
+cache key that expires with the window; it is never stored in the database.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def client_address(request) -> str:
+    """The client's address, trusting X-Forwarded-For only behind known proxies."""
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        ]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _key(scope: str, request) -> str:
+    digest = hashlib.sha256(
+        f"{settings.SECRET_KEY}:{scope}:{client_address(request)}".encode()
+    ).hexdigest()[:32]
+    return f"ratelimit:{scope}:{digest}"
+
+
+def is_limited(scope: str, request, limit: int) -> bool:
+    """True when this client has already used up `limit` attempts in the window."""
+    value = cache.get(_key(scope, request))
+    return value is not None and value >= limit
+
+
+def hit(scope: str, request, window_seconds: int) -> int:
+    """Count one attempt; returns the count in the current window."""
+    key = _key(scope, request)
+    # add() only sets a missing key, so the window starts at the first attempt;
+    # incr() is atomic in Redis and in the local-memory cache.
+    cache.add(key, 0, timeout=window_seconds)
+    try:
+        return cache.incr(key)
+    except ValueError:
+        # The key expired between add() and incr().
+        cache.add(key, 1, timeout=window_seconds)
+        return 1

@@ -1,0 +1,112 @@
+from django.http import Http404
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
+
+from home.sections import Section
+from places.models import PLACE_PAGE_SECTIONS_HOOK
+from schools.downloads import document_is_public, user_is_editor
+from schools.models import CouncillorInvitation, School
+from schools.reports import DownloadsReportView
+
+
+class SchoolViewSet(SnippetViewSet):
+    model = School
+    icon = "group"
+    menu_label = "Schools"
+    menu_order = 220
+    add_to_admin_menu = True
+    list_display = ["name", "ward", "phase", "status", "status_date"]
+    list_filter = ["phase", "status", "ward"]
+    search_fields = ["name"]
+    ordering = ["name"]
+
+
+register_snippet(SchoolViewSet)
+
+
+class CouncillorInvitationAdmin(ModelAdmin):
+    """Teachers' requests: personal data, visible only with the model's view permission."""
+
+    model = CouncillorInvitation
+    menu_label = "Councillor invitations"
+    menu_icon = "mail"
+    menu_order = 230
+    inspect_view_enabled = True
+    list_display = ["school_name", "ward", "contact_name", "created_at", "notified_count"]
+    list_filter = ["ward"]
+    search_fields = ["school_name", "contact_name"]
+
+
+modeladmin_register(CouncillorInvitationAdmin)
+
+
+@hooks.register("before_serve_document")
+def refuse_files_of_unpublished_resources(document, request):
+    """Files of draft or private resources are not public (see schools.downloads)."""
+    if user_is_editor(request):
+        return None
+    if not document_is_public(document):
+        raise Http404("This document is not available.")
+    return None
+
+
+@hooks.register(PLACE_PAGE_SECTIONS_HOOK)
+def participating_schools_section(place_page, request):
+    schools = list(
+        School.objects.filter(ward__places=place_page)
+        .select_related("ward")
+        .distinct()
+        .order_by("name")
+    )
+    if not schools:
+        return None
+    return Section(
+        template="components/schools/place_schools_section.html",
+        context={"schools": schools, "place": place_page},
+        order=300,
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    return [
+        path(
+            "reports/learning-resource-downloads/",
+            DownloadsReportView.as_view(),
+            name="schools_downloads_report",
+        ),
+        path(
+            "reports/learning-resource-downloads/results/",
+            DownloadsReportView.as_view(results_only=True),
+            name="schools_downloads_report_results",
+        ),
+    ]
+
+
+class DownloadsReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("schools.view_downloadcount")
+
+
+@hooks.register("register_reports_menu_item")
+def register_downloads_report_menu_item():
+    return DownloadsReportMenuItem(
+        "Resource downloads",
+        reverse("schools_downloads_report"),
+        name="learning-resource-downloads",
+        icon_name="download",
+        order=1400,
+    )
+
+
+@hooks.register("register_permissions")
+def register_download_report_permission():
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(
+        content_type__app_label="schools", codename="view_downloadcount"
+    )

@@ -1,0 +1,1 @@
+"""`make bench`: throughput and latency figures for the site under gunicorn (see README.md)."""
