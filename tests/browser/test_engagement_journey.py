@@ -55,8 +55,13 @@ def publish(page):
 
 def fill_rich_text(page, field_name, text):
     editor = page.locator(f"[data-contentpath='{field_name}'] [contenteditable='true']")
+    editor.scroll_into_view_if_needed()
     editor.click()
-    editor.type(text)
+    editor.press_sequentially(text)
+    expect(editor).to_contain_text(text)
+    # Draftail copies its content into the hidden input the form posts; wait
+    # for that before anything else is clicked.
+    expect(page.locator(f"input[name='{field_name}']")).to_have_value(re.compile(re.escape(text)))
 
 
 def choose_place(page, title):
