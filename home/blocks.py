@@ -139,6 +139,26 @@ class SocialLinkBlock(blocks.StructBlock):
         icon = "link-external"
 
 
+class PlaceStandardFormBlock(blocks.PageChooserBlock):
+    """A Place Standard form shown inline, posting to its own page.
+
+    The page type is named as a string and the template renders the form
+    through engagement's template tag, so home never imports engagement.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("page_type", "engagement.PlaceStandardFormPage")
+        kwargs.setdefault(
+            "help_text", "Shows the form while it is open, and says so when it is not."
+        )
+        super().__init__(**kwargs)
+
+    class Meta:
+        icon = "form"
+        label = "Place Standard form"
+        template = "components/blocks/place_standard_form_block.html"
+
+
 class BodyStreamBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, icon="pilcrow")
@@ -148,3 +168,4 @@ class BodyStreamBlock(blocks.StreamBlock):
     quote = QuoteBlock()
     document_links = DocumentLinksBlock()
     embed = TitledEmbedBlock()
+    place_standard_form = PlaceStandardFormBlock()

@@ -59,6 +59,14 @@ class ResolvedRequest:
 
 
 PAGES = "tests.benchmarks.site_content:pages"
+ENGAGEMENT = "tests.benchmarks.engagement_content:place_with_form"
+
+
+def _prepare_engagement_post(base_url, facts):
+    from tests.benchmarks.engagement_content import prepare_post
+
+    return prepare_post(base_url, facts)
+
 
 BARE = Scenario(
     name="bare",
@@ -79,6 +87,27 @@ SCENARIOS: list[Scenario] = [
         path="{standard_path}",
         setup=PAGES,
         describe="standard page {standard_path} '{standard_title}' ({content_source} content)",
+    ),
+    Scenario(
+        name="place + form",
+        path="{engagement_place_path}",
+        setup=ENGAGEMENT,
+        describe="place page {engagement_place_path} showing its open Place Standard form "
+        "({engagement_source} content)",
+    ),
+    Scenario(
+        name="form POST",
+        path="{engagement_form_path}",
+        method="POST",
+        body="{engagement_post_body}",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": "{csrf_cookie}",
+        },
+        setup=ENGAGEMENT,
+        prepare=_prepare_engagement_post,
+        describe="a full Place Standard response (14 themes) posted to {engagement_form_path}; "
+        "each stores a new response, so the database grows as it runs",
     ),
 ]
 

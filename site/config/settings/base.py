@@ -219,6 +219,12 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Place Standard forms: answers accepted per client, per form, per window
+# (seconds). Counted in the cache above, so set REDIS_URL for more than one process.
+ENGAGEMENT_RATE_LIMIT = env_int("ENGAGEMENT_RATE_LIMIT", 20)
+ENGAGEMENT_RATE_LIMIT_WINDOW = env_int("ENGAGEMENT_RATE_LIMIT_WINDOW", 3600)
+ENGAGEMENT_FOLLOW_UP_RETENTION_DAYS = env_int("ENGAGEMENT_FOLLOW_UP_RETENTION_DAYS", 365)
+
 # Behind a proxy: trust its forwarded headers only when told to.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):

@@ -1,0 +1,109 @@
+"""Storing responses: whole or not at all."""
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from engagement.models import (
+    CURRENT_CONSENT_VERSION,
+    Channel,
+    FollowUpContact,
+    Status,
+    Submission,
+    ThemeScore,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _create(form_page, form, **fields):
+    submission = Submission.objects.create(
+        form_page=form_page,
+        place_id=form_page.place_id,
+        round_number=form_page.round_number,
+        age_band=form.cleaned_data.get("age_band", ""),
+        postcode_district=form.cleaned_data.get("postcode_district", ""),
+        extra_answers=form.extra_answers(),
+        **fields,
+    )
+    ThemeScore.objects.bulk_create(
+        ThemeScore(submission=submission, theme=key, score=score, comment=comment)
+        for key, score, comment in form.theme_answers()
+    )
+    return submission
+
+
+def save_online_submission(form_page, form):
+    """Store a citizen's response, its theme rows and any follow-up contact atomically.
+
+    Online responses are accepted at once: the honeypot and the rate limit
+    keep bots out, and staff can mark a response as spam afterwards, which
+    takes it out of results. A resent form (same token) returns the response
+    already stored instead of storing it twice.
+    """
+    token = form.cleaned_data.get("token")
+    if token is not None:
+        existing = Submission.objects.filter(token=token).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            submission = _create(
+                form_page,
+                form,
+                channel=Channel.ONLINE,
+                tool_version=form.tool.key,
+                status=Status.ACCEPTED,
+                token=token,
+            )
+            email = form.cleaned_data.get("follow_up_email")
+            if email and form.cleaned_data.get("follow_up_consent"):
+                FollowUpContact.objects.create(
+                    form_page=form_page, email=email, consent_version=CURRENT_CONSENT_VERSION
+                )
+    except IntegrityError:
+        # Two copies of one form raced each other: the other one was stored.
+        if token is not None and (existing := Submission.objects.filter(token=token).first()):
+            return existing
+        raise
+    if form_page.to_address:
+        transaction.on_commit(lambda: _notify(form_page, submission))
+    return submission
+
+
+def save_staff_submission(form_page, form, user):
+    received_on = form.cleaned_data.get("received_on")
+    created_at = timezone.now()
+    if received_on:
+        created_at = timezone.make_aware(
+            timezone.datetime.combine(received_on, timezone.datetime.min.time().replace(hour=12))
+        )
+    with transaction.atomic():
+        return _create(
+            form_page,
+            form,
+            channel=form.cleaned_data["channel"],
+            tool_version=form.cleaned_data["tool_version"],
+            status=Status.ACCEPTED,
+            participants=form.cleaned_data["participants"],
+            created_at=created_at,
+            entered_by=user,
+        )
+
+
+def _notify(form_page, submission):
+    """Tell the notification address a response arrived: counts only, no personal data."""
+    from django.core.mail import send_mail
+
+    answered = submission.scores.filter(score__isnull=False).count()
+    try:
+        send_mail(
+            form_page.subject or f"New Place Standard response: {form_page.title}",
+            f"A new response to '{form_page.title}' arrived with {answered} themes scored.\n"
+            "Read it in the admin under Place Standard responses.",
+            form_page.from_address or None,
+            [address.strip() for address in form_page.to_address.split(",")],
+        )
+    except Exception:
+        logger.exception("Could not send the notification for response %s", submission.pk)

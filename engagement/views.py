@@ -1,0 +1,115 @@
+"""Serving the public form, and staff entry of paper, phone and group responses."""
+
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from engagement import ratelimit
+from engagement.forms import build_staff_form_class
+from engagement.models import PlaceStandardFormPage
+from engagement.services import save_staff_submission
+
+logger = logging.getLogger(__name__)
+
+HONEYPOT_MESSAGE = (
+    "We could not save your answers because a hidden field meant for spam robots was "
+    "filled in. If you filled this form in yourself, please send it again: your answers "
+    "are kept below."
+)
+
+
+def serve_form_page(page, request, *args, **kwargs):
+    """GET shows the form (or says it is closed); POST checks, then stores or re-renders.
+
+    Every refusal is a page that says what happened: 403 when the form is
+    not open, 429 with Retry-After over the rate limit, 400 with the
+    person's answers kept when something needs fixing.
+    """
+    context = page.get_context(request, *args, **kwargs)
+    is_open = page.is_open()
+    context.update({"is_open": is_open, "not_yet_open": page.has_not_opened(), "form": None})
+    template = page.get_template(request, *args, **kwargs)
+    if request.method != "POST":
+        if is_open:
+            context["form"] = page.get_form(page=page, user=request.user)
+        return TemplateResponse(request, template, context)
+
+    if not is_open:
+        return TemplateResponse(request, template, context, status=403)
+
+    form = page.get_form(request.POST, page=page, user=request.user)
+    context["form"] = form
+    decision = ratelimit.check(request, f"form-{page.pk}")
+    if not decision.allowed:
+        form.is_valid()
+        minutes = max(1, round(decision.retry_after / 60))
+        context["rate_limited_minutes"] = minutes
+        response = TemplateResponse(request, template, context, status=429)
+        response["Retry-After"] = str(decision.retry_after)
+        return response
+
+    if form.honeypot_filled:
+        logger.info("Honeypot filled on form page %s; nothing stored", page.pk)
+        form.is_valid()
+        form.add_error(None, HONEYPOT_MESSAGE)
+        return TemplateResponse(request, template, context, status=400)
+
+    if form.is_valid():
+        submission = page.process_form_submission(form)
+        return page.render_landing_page(request, submission, *args, **kwargs)
+    return TemplateResponse(request, template, context, status=400)
+
+
+def _require(request, perm):
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+def enter_index(request):
+    """The forms staff can enter responses for, newest first (closed ones too: paper comes late)."""
+    _require(request, "engagement.add_submission")
+    forms = (
+        PlaceStandardFormPage.objects.select_related("place")
+        .only("id", "title", "round_number", "round_label", "opens_at", "closes_at", "place__title")
+        .order_by("-opens_at", "pk")
+    )
+    page_obj = Paginator(forms, 50).get_page(request.GET.get("p"))
+    return TemplateResponse(
+        request,
+        "engagement/admin/enter_index.html",
+        {"page_obj": page_obj, "header_title": "Enter a response"},
+    )
+
+
+def enter_response(request, page_id):
+    _require(request, "engagement.add_submission")
+    form_page = get_object_or_404(PlaceStandardFormPage.objects.select_related("place"), pk=page_id)
+    form_class = build_staff_form_class(form_page)
+    initial = {"tool_version": form_page.tool_version, "participants": 1}
+    if request.method == "POST":
+        form = form_class(request.POST, page=form_page, user=request.user, initial=initial)
+        if form.is_valid():
+            submission = save_staff_submission(form_page, form, request.user)
+            messages.success(
+                request,
+                f"Response {submission.pk} ({submission.get_channel_display()}) saved for "
+                f"{form_page.title}. You can enter another below.",
+            )
+            return redirect(reverse("engagement_enter_response", args=[form_page.pk]))
+        messages.error(request, "The response could not be saved. Check the errors below.")
+    else:
+        form = form_class(page=form_page, user=request.user, initial=initial)
+    return TemplateResponse(
+        request,
+        "engagement/admin/enter_response.html",
+        {
+            "form": form,
+            "form_page": form_page,
+            "header_title": f"Enter a response: {form_page.title}",
+        },
+    )

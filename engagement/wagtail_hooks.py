@@ -1,0 +1,237 @@
+"""Engagement in the admin and on other apps' pages.
+
+wagtail-modeladmin is confined to this file (it is in maintenance mode
+upstream): moving the two listings to Wagtail's ModelViewSet is a change here
+only. Staff entry of responses is ordinary Wagtail admin views.
+"""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail_modeladmin.helpers import PermissionHelper
+from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
+from wagtail_modeladmin.views import IndexView, InspectView
+
+from engagement import views
+from engagement.export import EXPORT_COLUMNS, export_row, safe_cell
+from engagement.models import FollowUpContact, PlaceStandardFormPage, Submission
+from engagement.themes import SCORE_MAX, get_tool_version
+from home.models import HOME_PAGE_SECTIONS_HOOK
+from home.sections import Section
+from places.models import PLACE_PAGE_SECTIONS_HOOK
+
+logger = logging.getLogger("engagement.export")
+
+EXPORT_PERMISSION = "engagement.export_submission"
+
+
+class ViewPermissionHelper(PermissionHelper):
+    """Listing needs the model's view permission; records are created elsewhere."""
+
+    def user_can_list(self, user):
+        return user.has_perm(f"engagement.view_{self.opts.model_name}")
+
+    def user_can_inspect_obj(self, user, obj):
+        return self.user_can_list(user)
+
+    def user_can_create(self, user):
+        return False
+
+
+class SubmissionIndexView(IndexView):
+    """The responses listing, with exports only for staff allowed to export."""
+
+    def get_heading(self, queryset, field):
+        return dict(EXPORT_COLUMNS)[field]
+
+    def to_row_dict(self, item):
+        return export_row(item)
+
+    def preprocess_field_value(self, field, value, export_format):
+        return safe_cell(super().preprocess_field_value(field, value, export_format))
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        if not self.request.user.has_perm(EXPORT_PERMISSION):
+            raise PermissionDenied
+        logger.info(
+            "%s exported %s Place Standard responses as %s (filters: %s)",
+            self.request.user.get_username(),
+            queryset.count(),
+            spreadsheet_format,
+            self.request.GET.urlencode(),
+        )
+        return super().as_spreadsheet(queryset, spreadsheet_format)
+
+
+class SubmissionInspectView(InspectView):
+    """The response's fields, then each theme's score and comment (escaped by the template)."""
+
+    def get_fields_dict(self):
+        fields = super().get_fields_dict()
+        tool = get_tool_version(self.instance.tool_version)
+        scores = {s.theme: s for s in self.instance.scores.all()}
+        for theme in tool.themes:
+            score = scores.get(theme.key)
+            if score is None:
+                value = "Not answered"
+            else:
+                value = str(score.score) if score.score is not None else "Don't know"
+                if score.comment:
+                    value += f". Comment: {score.comment}"
+            fields.append({"label": theme.name, "value": value})
+        if self.instance.extra_answers:
+            for name, answer in self.instance.extra_answers.items():
+                fields.append({"label": name.replace("_", " ").capitalize(), "value": answer})
+        return fields
+
+
+class SubmissionAdmin(ModelAdmin):
+    model = Submission
+    menu_label = "Responses"
+    menu_icon = "list-ul"
+    permission_helper_class = ViewPermissionHelper
+    index_view_class = SubmissionIndexView
+    inspect_view_enabled = True
+    inspect_view_class = SubmissionInspectView
+    inspect_view_fields = (
+        "form_page",
+        "place",
+        "round_number",
+        "channel",
+        "status",
+        "tool_version",
+        "created_at",
+        "participants",
+        "age_band",
+        "postcode_district",
+        "entered_by",
+    )
+    list_display = (
+        "created_at",
+        "form_page",
+        "place",
+        "round_number",
+        "channel",
+        "status",
+        "participants",
+        "themes_scored",
+        "comments",
+    )
+    list_filter = ("form_page", "place", "channel", "status", "created_at")
+    search_fields = ("scores__comment",)
+    list_per_page = 50
+    export_filename = "place-standard-responses"
+    edit_handler = ObjectList([FieldPanel("status")])
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("form_page", "place")
+            .prefetch_related("scores")
+        )
+
+    def get_list_export(self, request):
+        if request.user.has_perm(EXPORT_PERMISSION):
+            return [key for key, _heading in EXPORT_COLUMNS]
+        return []
+
+    @staticmethod
+    def themes_scored(obj):
+        return sum(1 for s in obj.scores.all() if s.score is not None and s.score <= SCORE_MAX)
+
+    @staticmethod
+    def comments(obj):
+        # A plain string: modeladmin escapes it, so comments show as typed.
+        text = " | ".join(s.comment for s in obj.scores.all() if s.comment)
+        return Truncator(text).chars(160)
+
+
+class FollowUpContactAdmin(ModelAdmin):
+    model = FollowUpContact
+    menu_label = "Follow-up contacts"
+    menu_icon = "mail"
+    permission_helper_class = ViewPermissionHelper
+    list_display = ("email", "form_page", "consented_at", "delete_after")
+    list_filter = ("form_page",)
+    search_fields = ("email",)
+    list_per_page = 50
+    inspect_view_enabled = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("form_page")
+
+
+class PlaceStandardGroup(ModelAdminGroup):
+    menu_label = "Place Standard"
+    menu_icon = "form"
+    menu_order = 250
+    items = (SubmissionAdmin, FollowUpContactAdmin)
+
+
+modeladmin_register(PlaceStandardGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_staff_entry_urls():
+    return [
+        path("engagement/enter/", views.enter_index, name="engagement_enter_index"),
+        path(
+            "engagement/enter/<int:page_id>/",
+            views.enter_response,
+            name="engagement_enter_response",
+        ),
+    ]
+
+
+class StaffEntryMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("engagement.add_submission")
+
+
+@hooks.register("register_admin_menu_item")
+def register_staff_entry_menu_item():
+    return StaffEntryMenuItem(
+        "Enter a response", reverse("engagement_enter_index"), icon_name="edit", order=251
+    )
+
+
+def open_forms():
+    now = timezone.now()
+    return (
+        PlaceStandardFormPage.objects.live()
+        .public()
+        .filter(opens_at__lte=now, closes_at__gt=now)
+        .order_by("closes_at", "pk")
+    )
+
+
+@hooks.register(PLACE_PAGE_SECTIONS_HOOK)
+def place_page_open_form(page, request):
+    """The place's open Place Standard form, shown without the editor doing anything."""
+    form_page = open_forms().filter(place=page).first()
+    if form_page is None:
+        return None
+    return Section(
+        template="components/engagement/place_section.html",
+        context={"form_page": form_page},
+        order=20,
+    )
+
+
+@hooks.register(HOME_PAGE_SECTIONS_HOOK)
+def home_page_open_engagements(page, request):
+    form_pages = list(open_forms().select_related("place")[:6])
+    if not form_pages:
+        return None
+    return Section(
+        template="components/engagement/home_section.html",
+        context={"form_pages": form_pages},
+        order=30,
+    )

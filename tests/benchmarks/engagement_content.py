@@ -1,0 +1,109 @@
+"""Content and CSRF preparation for the engagement benchmarks.
+
+`place_with_form()` finds a live place page with an open Place Standard form
+(the demo's, when the demo loaded), or creates a place and a form for it, and
+returns their paths. `prepare_post()` fetches the form page once from the
+running server for a CSRF cookie and token, so the POST scenario passes
+Django's CSRF check like a browser. `place_with_form` runs inside Django
+(see site_setup.py); `prepare_post` runs in the load generator, without
+Django, so Django is imported only inside the functions that need it.
+"""
+
+import datetime
+import re
+from urllib.parse import urlencode, urlsplit
+
+from engagement.themes import THEME_KEYS  # plain Python: no Django needed
+from tests.benchmarks import loadgen
+
+PLACE_SLUG = "bench-place"
+FORM_SLUG = "bench-place-standard"
+FAR_FUTURE = datetime.timedelta(days=3650)
+
+
+def place_with_form() -> dict[str, str]:
+    from django.utils import timezone
+    from wagtail.models import Site
+
+    from engagement.models import PlaceStandardFormPage
+
+    site = Site.objects.get(is_default_site=True)
+    now = timezone.now()
+    form_page = (
+        PlaceStandardFormPage.objects.live()
+        .filter(opens_at__lte=now, closes_at__gt=now, place__live=True)
+        .select_related("place")
+        .order_by("pk")
+        .first()
+    )
+    source = "demo"
+    if form_page is None:
+        form_page = _create_place_and_form(now)
+        source = "benchmark"
+    return {
+        "engagement_place_path": form_page.place.relative_url(site),
+        "engagement_form_path": form_page.relative_url(site),
+        "engagement_place_id": str(form_page.place_id),
+        "engagement_source": source,
+    }
+
+
+def _create_place_and_form(now):
+    from engagement.demo import engagement_index
+    from engagement.models import PlaceStandardFormPage
+    from home.models import HomePage
+    from places.models import PlaceIndexPage, PlacePage
+
+    home = HomePage.objects.live().first()
+    index = PlaceIndexPage.objects.first()
+    if index is None:
+        index = PlaceIndexPage(title="Places", slug="places")
+        home.add_child(instance=index)
+        index.save_revision().publish()
+    place = PlacePage.objects.filter(slug=PLACE_SLUG).first()
+    if place is None:
+        place = PlacePage(
+            title="Benchmark Town", slug=PLACE_SLUG, summary="A place for the benchmark."
+        )
+        index.add_child(instance=place)
+        place.save_revision().publish()
+    form_page = PlaceStandardFormPage.objects.filter(slug=FORM_SLUG).first()
+    if form_page is None:
+        form_page = PlaceStandardFormPage(
+            title="How good is Benchmark Town?",
+            slug=FORM_SLUG,
+            place=place,
+            opens_at=now - datetime.timedelta(days=1),
+            closes_at=now + FAR_FUTURE,
+            privacy_notice="<p>An example privacy notice.</p>",
+        )
+        engagement_index(lambda message: None).add_child(instance=form_page)
+    form_page.closes_at = max(form_page.closes_at, now + FAR_FUTURE)
+    form_page.save_revision().publish()
+    return form_page
+
+
+def prepare_post(base_url: str, facts) -> dict[str, str]:
+    """A CSRF cookie and token from the form page, and the urlencoded answers."""
+    port = urlsplit(base_url).port
+    status, headers, body = loadgen.fetch(port, "GET", facts["engagement_form_path"])
+    if status != 200:
+        raise SystemExit(f"GET {facts['engagement_form_path']} answered {status}")
+    cookie = next(
+        value.split(";", 1)[0]
+        for name, value in headers.items()
+        if name.lower() == "set-cookie" and value.startswith("csrftoken=")
+    )
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+    answers = {key: str(n % 7 + 1) for n, key in enumerate(THEME_KEYS)}
+    answers["moving_around_comment"] = "Benchmark comment about the pavements."
+    # No one-time token: every POST stores a new response, as real people's do.
+    form = urlencode(
+        {
+            "csrfmiddlewaretoken": token,
+            "place": facts["engagement_place_id"],
+            "website": "",
+            **answers,
+        }
+    )
+    return {"csrf_cookie": cookie, "engagement_post_body": form}

@@ -1,0 +1,186 @@
+"""Where the form shows up: the place page, a page body's block, the home page; demo content."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+
+from engagement import demo
+from engagement.models import PlaceStandardFormPage
+from tests.factories.engagement import (
+    EngagementIndexPageFactory,
+    PlaceStandardFormFieldFactory,
+    PlaceStandardFormPageFactory,
+    SubmissionFactory,
+)
+from tests.factories.home import StandardPageFactory
+from tests.factories.places import PlacePageFactory
+from tests.helpers.html import assert_valid_html
+from tests.helpers.queries import assert_same_query_count
+
+pytestmark = pytest.mark.django_db
+
+
+def form_block(form_page):
+    return {"type": "place_standard_form", "value": form_page.pk}
+
+
+def test_place_page_shows_its_open_form_without_editor_action(client, home_page):
+    place = PlacePageFactory(title="Heckmondwike")
+    form_page = PlaceStandardFormPageFactory(parent=place, title="How good is Heckmondwike?")
+    html = client.get(place.url).content.decode()
+    assert "Have your say: How good is Heckmondwike?" in html
+    assert f'action="{form_page.url}"' in html
+    assert 'name="moving_around"' in html
+    assert f'name="place" value="{place.pk}"' in html
+    assert_valid_html(html)
+
+
+def test_place_page_hides_closed_unpublished_and_other_places_forms(client, home_page):
+    place = PlacePageFactory()
+    now = timezone.now()
+    PlaceStandardFormPageFactory(
+        parent=place,
+        title="Closed one",
+        opens_at=now - datetime.timedelta(days=10),
+        closes_at=now - datetime.timedelta(days=1),
+    )
+    draft = PlaceStandardFormPageFactory(parent=place, title="Draft one")
+    draft.unpublish()
+    PlaceStandardFormPageFactory(title="Somewhere else")
+    html = client.get(place.url).content.decode()
+    assert "Have your say" not in html
+    assert 'name="moving_around"' not in html
+
+
+def test_block_embeds_a_form_in_any_body_with_unique_ids(client, home_page):
+    place = PlacePageFactory(title="Marsden")
+    form_page = PlaceStandardFormPageFactory(parent=place)
+    # The place shows its open form; the editor also embedded it in the body.
+    place.body = [form_block(form_page)]
+    place.save_revision().publish()
+    standard = StandardPageFactory(body=[form_block(form_page)])
+
+    standard_html = client.get(standard.url).content.decode()
+    assert f'action="{form_page.url}"' in standard_html
+    assert 'id="ps1-moving_around_0"' in standard_html
+    assert_valid_html(standard_html)
+
+    place_html = client.get(place.url).content.decode()
+    assert 'id="ps1-moving_around_0"' in place_html
+    assert 'id="ps2-moving_around_0"' in place_html
+    assert_valid_html(place_html)
+
+
+def test_block_says_when_its_form_is_closed(client, home_page):
+    form_page = PlaceStandardFormPageFactory(
+        opens_at=timezone.now() + datetime.timedelta(days=2),
+        closes_at=timezone.now() + datetime.timedelta(days=20),
+    )
+    standard = StandardPageFactory(body=[form_block(form_page)])
+    html = client.get(standard.url).content.decode()
+    assert "This form is not open at the moment." in html
+    assert 'name="moving_around"' not in html
+
+
+def test_home_page_lists_open_engagements(client, home_page):
+    PlaceStandardFormPageFactory(
+        parent=PlacePageFactory(title="Slaithwaite"), title="Rate Slaithwaite"
+    )
+    html = client.get(home_page.url).content.decode()
+    assert "Have your say about your place" in html
+    assert "Rate Slaithwaite" in html
+    assert "About Slaithwaite." in html
+
+
+def test_place_page_queries_stay_constant_as_responses_and_questions_grow(client, home_page):
+    place = PlacePageFactory()
+    state = {}
+
+    def make_small():
+        state["form"] = PlaceStandardFormPageFactory(parent=place)
+        PlaceStandardFormFieldFactory(page=state["form"])
+        SubmissionFactory(form_page=state["form"])
+
+    def make_large():
+        for _ in range(10):
+            PlaceStandardFormFieldFactory(page=state["form"])
+        for _ in range(30):
+            SubmissionFactory(form_page=state["form"])
+        for _ in range(5):
+            PlaceStandardFormPageFactory()  # other places' open forms
+
+    def render():
+        response = client.get(place.url)
+        assert response.status_code == 200
+
+    assert_same_query_count(make_small, make_large, render, max_queries=40)
+
+
+def test_home_page_queries_stay_constant_as_engagements_grow(client, home_page):
+    def make_small():
+        PlaceStandardFormPageFactory()
+
+    def make_large():
+        for _ in range(10):
+            PlaceStandardFormPageFactory()
+
+    assert_same_query_count(
+        make_small, make_large, lambda: client.get(home_page.url), max_queries=40
+    )
+
+
+def test_engagement_index_lists_open_then_closed_forms(client, home_page):
+    index = EngagementIndexPageFactory()
+    now = timezone.now()
+    PlaceStandardFormPageFactory(parent=index, title="Open one", place=PlacePageFactory())
+    PlaceStandardFormPageFactory(
+        parent=index,
+        title="Closed one",
+        place=PlacePageFactory(),
+        opens_at=now - datetime.timedelta(days=60),
+        closes_at=now - datetime.timedelta(days=30),
+    )
+    html = client.get(index.url).content.decode()
+    assert html.index("Open one") < html.index("Closed one")
+    assert_valid_html(html)
+
+
+def test_form_under_the_index_needs_a_place_chosen(admin_client, home_page):
+    index = EngagementIndexPageFactory()
+    now = timezone.localtime()
+    data = nested_form_data(
+        {
+            "title": "No place",
+            "slug": "no-place",
+            "round_number": "1",
+            "opens_at": now.strftime("%Y-%m-%d %H:%M"),
+            "closes_at": (now + datetime.timedelta(days=5)).strftime("%Y-%m-%d %H:%M"),
+            "tool_version": "standard-2015",
+            "intro": rich_text(""),
+            "privacy_notice": rich_text("<p>We keep answers two years.</p>"),
+            "thank_you_text": rich_text(""),
+            "form_fields": inline_formset([]),
+            "action-publish": "publish",
+        }
+    )
+    response = admin_client.post(
+        f"/admin/pages/add/engagement/placestandardformpage/{index.pk}/", data
+    )
+    assert response.status_code == 200
+    assert "Choose the place this form asks about." in response.content.decode()
+    assert not PlaceStandardFormPage.objects.exists()
+
+
+def test_demo_load_is_idempotent_and_skips_missing_places(home_page):
+    PlacePageFactory(title="Dewsbury", slug="dewsbury")
+    steps = []
+    demo.load(steps.append)
+    demo.load(steps.append)
+    form_page = PlaceStandardFormPage.objects.get()
+    assert form_page.slug == "place-standard-dewsbury"
+    assert form_page.live and form_page.is_open()
+    assert form_page.place.slug == "dewsbury"
+    assert any("holmfirth" in step and "Skipped" in step for step in steps)
+    assert any("already there" in step for step in steps)
