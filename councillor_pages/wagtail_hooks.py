@@ -5,6 +5,7 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_r
 
 from councillor_pages.models import (
     CouncillorIndexPage,
+    CouncillorPage,
     DigestDelivery,
     EngagementNotification,
     Postcode,
@@ -79,3 +80,15 @@ class CouncillorRecordsGroup(ModelAdminGroup):
 
 
 modeladmin_register(CouncillorRecordsGroup)
+
+
+@hooks.register("register_ward_contacts")
+def ward_councillor_emails(ward):
+    """Schools' "invite a councillor" goes to the ward's councillors (see schools.notifications)."""
+    return list(
+        CouncillorPage.objects.live()
+        .filter(ward=ward)
+        .exclude(email="")
+        .order_by("email")
+        .values_list("email", flat=True)
+    )

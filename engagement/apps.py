@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class EngagementConfig(AppConfig):
     name = "engagement"
     verbose_name = "Engagement"
+
+    def ready(self):
+        # Hooks other apps read about wards (councillor pages); see the module.
+        from engagement import ward_hooks  # noqa: F401

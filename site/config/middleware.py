@@ -38,3 +38,28 @@ class SecurityHeadersMiddleware:
         if not request.path.startswith(("/admin/", "/django-admin/")):
             response.headers.setdefault("Content-Security-Policy", self.csp)
         return response
+
+
+class StripNullCharactersMiddleware:
+    """Removes NUL characters from query-string values before any view reads them.
+
+    Filters and searches pass query values to the database, and PostgreSQL
+    text cannot hold NUL: a crafted link would otherwise be a server error.
+    No meaningful value contains one, so dropping it is safe.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.META.get(
+            "QUERY_STRING", ""
+        ):
+            cleaned = request.GET.copy()
+            for key in list(cleaned.keys()):
+                values = [value.replace("\x00", "") for value in cleaned.getlist(key)]
+                del cleaned[key]
+                cleaned.setlist(key.replace("\x00", ""), values)
+            cleaned._mutable = False
+            request.GET = cleaned
+        return self.get_response(request)
