@@ -43,6 +43,9 @@ class StoryPageFactory(wagtail_factories.PageFactory):
     summary = factory.LazyAttribute(lambda page: f"{page.title}, an example for tests.")
     way = ActiveCitizenWay.BE_A_GOOD_NEIGHBOUR
     author_name = "An example resident"
+    # Publishing sets this; wagtail-factories creates live pages without it.
+    first_published_at = factory.LazyFunction(timezone.now)
+    last_published_at = factory.LazyFunction(timezone.now)
     parent = factory.LazyFunction(default_story_index)
 
     class Meta:
