@@ -292,10 +292,14 @@ class Subscription(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["subscriber", "place", "topic"],
-                name="conversation_subscription_once",
-                nulls_distinct=False,
-            )
+                fields=["subscriber", "place", "topic"], name="conversation_subscription_once"
+            ),
+            # NULL topics are distinct in a plain unique index on every database.
+            models.UniqueConstraint(
+                fields=["subscriber", "place"],
+                condition=models.Q(topic__isnull=True),
+                name="conversation_subscription_every_topic_once",
+            ),
         ]
 
     def __str__(self):

@@ -290,3 +290,12 @@ def test_purge_removes_stale_sign_ups_and_keeps_active_ones(place, settings):
     call_command("purge_conversation_data", verbosity=0)
     assert list(Subscription.objects.all()) == [active]
     assert list(Subscriber.objects.all()) == [active.subscriber]
+
+
+def test_signing_up_twice_keeps_one_subscription_and_resends_the_link(client, place):
+    sign_up(client, place, "Resident@Example.org")
+    sign_up(client, place, "resident@example.org")
+    assert Subscription.objects.count() == 1
+    assert Subscriber.objects.count() == 1
+    assert len(mail.outbox) == 2
+    assert ConsentRecord.objects.filter(action="given").count() == 2
