@@ -8,10 +8,11 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from home.exports import SafeSpreadsheetExportMixin
 from schools.models import DownloadCount
 
 
-class DownloadsReportView(ReportView):
+class DownloadsReportView(SafeSpreadsheetExportMixin, ReportView):
     page_title = "Learning resource downloads"
     header_icon = "download"
     index_url_name = "schools_downloads_report"

@@ -6,7 +6,7 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from schools import ratelimit
+from home import ratelimit
 from schools.downloads import build_zip, get_downloadable_resource, user_is_editor
 from schools.forms import CouncillorInvitationForm
 from schools.models import DownloadCount, invitation_retention_days

@@ -17,6 +17,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("", include("schools.urls")),
+    path("", include("conversation.urls")),
 ]
 
 if settings.SERVE_MEDIA:

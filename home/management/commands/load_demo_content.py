@@ -14,7 +14,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-DEMO_APPS = ["home", "places", "engagement", "councillor_pages", "schools"]
+DEMO_APPS = ["home", "places", "engagement", "councillor_pages", "schools", "conversation"]
 
 
 class Command(BaseCommand):

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "engagement",
     "councillor_pages",
     "schools",
+    "conversation",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -1,0 +1,363 @@
+"""Email alerts by place: signed links, the items to tell people about, and sending.
+
+What counts as news for a place comes from functions registered under
+PLACE_ALERT_ITEMS_HOOK, so apps this one must not import (engagement,
+councillor_pages) can add their own. Each takes `since` (an aware datetime)
+and returns AlertItem values published at or after it:
+
+    from conversation.alerts import PLACE_ALERT_ITEMS_HOOK, AlertItem
+
+    @hooks.register(PLACE_ALERT_ITEMS_HOOK)
+    def open_engagements(since):
+        for form in PlaceStandardFormPage.objects.live().filter(last_published_at__gte=since):
+            yield AlertItem("engagement", str(form.pk), form.title, form.full_url,
+                            form.last_published_at, frozenset({form.place_id}))
+
+Sending (`send_place_alerts`) emails each confirmed subscriber once per run,
+listing every new item for their places, and records each item in
+SentAlertItem, whose unique key means no one hears about an item twice,
+even if two runs overlap.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import smtplib
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from wagtail import hooks
+from wagtail.models import Site
+
+from conversation.models import ConsentRecord, SentAlertItem, Subscriber, Subscription
+
+logger = logging.getLogger(__name__)
+
+PLACE_ALERT_ITEMS_HOOK = "register_place_alert_items"
+
+#: Bump when the sign-up wording changes; each consent record keeps the version seen.
+ALERT_CONSENT_VERSION = "2024-1"
+ALERT_CONSENT_WORDING = (
+    "Email me when a story, engagement or result is published for this place. "
+    "I can unsubscribe at any time with the link in every email."
+)
+
+CONFIRM_SALT = "conversation.alerts.confirm"
+UNSUBSCRIBE_SALT = "conversation.alerts.unsubscribe"
+
+
+class AlertItem(NamedTuple):
+    """Something new about one or more places that subscribers should hear about."""
+
+    kind: str  # "story", "engagement", "result": with item_id, the item's identity
+    item_id: str
+    title: str
+    url: str
+    published_at: datetime.datetime
+    place_ids: frozenset[int]
+    topics: frozenset[str] = frozenset()  # tag slugs; empty matches only "every topic"
+
+
+def confirm_link_max_age() -> int:
+    return getattr(settings, "CONVERSATION_CONFIRM_LINK_MAX_AGE", 7 * 24 * 3600)
+
+
+def unsubscribe_link_max_age() -> int:
+    return getattr(settings, "CONVERSATION_UNSUBSCRIBE_LINK_MAX_AGE", 366 * 24 * 3600)
+
+
+def lookback() -> datetime.timedelta:
+    """How far back a run looks for items (the sent-items table stops repeats)."""
+    return datetime.timedelta(days=getattr(settings, "CONVERSATION_ALERT_LOOKBACK_DAYS", 14))
+
+
+# --- Signed links ------------------------------------------------------------
+
+
+def confirm_token(subscription: Subscription) -> str:
+    return signing.TimestampSigner(salt=CONFIRM_SALT).sign(str(subscription.token))
+
+
+def unsubscribe_token(subscriber: Subscriber) -> str:
+    return signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).sign(str(subscriber.token))
+
+
+class LinkProblem(Exception):
+    """A signed link that has expired or was changed; `reason` is "expired" or "invalid"."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _unsign(token: str, salt: str, max_age: int) -> str:
+    try:
+        return signing.TimestampSigner(salt=salt).unsign(token, max_age=max_age)
+    except signing.SignatureExpired as error:
+        raise LinkProblem("expired") from error
+    except signing.BadSignature as error:
+        raise LinkProblem("invalid") from error
+
+
+def subscription_for_confirm_token(token: str) -> Subscription:
+    value = _unsign(token, CONFIRM_SALT, confirm_link_max_age())
+    subscription = (
+        Subscription.objects.select_related("place", "topic", "subscriber")
+        .filter(token=value)
+        .first()
+    )
+    if subscription is None:
+        raise LinkProblem("invalid")
+    return subscription
+
+
+def subscriber_for_unsubscribe_token(token: str) -> Subscriber:
+    value = _unsign(token, UNSUBSCRIBE_SALT, unsubscribe_link_max_age())
+    subscriber = Subscriber.objects.filter(token=value).first()
+    if subscriber is None:
+        raise LinkProblem("invalid")
+    return subscriber
+
+
+def site_root_url() -> str:
+    site = Site.objects.filter(is_default_site=True).first()
+    return site.root_url if site else ""
+
+
+def absolute(url_path: str, base: str | None = None) -> str:
+    return (base if base is not None else site_root_url()).rstrip("/") + url_path
+
+
+def unsubscribe_url(subscriber: Subscriber, base: str | None = None) -> str:
+    return absolute(reverse("conversation_unsubscribe", args=[unsubscribe_token(subscriber)]), base)
+
+
+# --- Signing up, confirming, leaving -----------------------------------------
+
+
+def consent_what(subscription: Subscription) -> str:
+    topic = f" about {subscription.topic.name}" if subscription.topic_id else ""
+    return f"Email alerts for {subscription.place.title}{topic}"[:300]
+
+
+def sign_up(email: str, place, topic, request) -> Subscription:
+    """Record the request and send the confirmation email; nothing is sent until confirmed.
+
+    Signing up again for the same place and topic re-sends the confirmation
+    (and re-opens an unsubscribed subscription, pending confirmation).
+    """
+    email = email.strip()
+    with transaction.atomic():
+        subscriber, _ = Subscriber.objects.get_or_create(
+            email__iexact=email, defaults={"email": email}
+        )
+        subscription, created = Subscription.objects.get_or_create(
+            subscriber=subscriber, place=place, topic=topic
+        )
+        if not created and subscription.unsubscribed_at is not None:
+            subscription.unsubscribed_at = None
+            subscription.confirmed_at = None
+            subscription.save(update_fields=["unsubscribed_at", "confirmed_at"])
+        ConsentRecord.objects.create(
+            subscription=subscription,
+            action=ConsentRecord.Action.GIVEN,
+            what=consent_what(subscription),
+            wording_version=ALERT_CONSENT_VERSION,
+        )
+    if subscription.confirmed_at is None:
+        base = request.build_absolute_uri("/") if request is not None else None
+        link = absolute(reverse("conversation_confirm", args=[confirm_token(subscription)]), base)
+        context = {
+            "subscription": subscription,
+            "confirm_url": link,
+            "days": confirm_link_max_age() // 86400,
+        }
+        EmailMessage(
+            subject=f"Confirm your email alerts for {place.title}",
+            body=render_to_string("pages/conversation/email/confirm.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[subscriber.email],
+        ).send()
+    return subscription
+
+
+def confirm(subscription: Subscription) -> bool:
+    """Confirm; returns False if it was already confirmed (nothing changes then)."""
+    if subscription.confirmed_at is not None and subscription.unsubscribed_at is None:
+        return False
+    with transaction.atomic():
+        subscription.confirmed_at = timezone.now()
+        subscription.unsubscribed_at = None
+        subscription.save(update_fields=["confirmed_at", "unsubscribed_at"])
+        ConsentRecord.objects.create(
+            subscription=subscription,
+            action=ConsentRecord.Action.CONFIRMED,
+            what=consent_what(subscription),
+            wording_version=ALERT_CONSENT_VERSION,
+        )
+    return True
+
+
+def unsubscribe(subscriber: Subscriber) -> int:
+    """Stop every alert for this address; returns how many subscriptions ended."""
+    now = timezone.now()
+    with transaction.atomic():
+        active = list(
+            subscriber.subscriptions.filter(unsubscribed_at__isnull=True).select_related(
+                "place", "topic"
+            )
+        )
+        for subscription in active:
+            subscription.unsubscribed_at = now
+        Subscription.objects.bulk_update(active, ["unsubscribed_at"])
+        ConsentRecord.objects.bulk_create(
+            ConsentRecord(
+                subscription=subscription,
+                action=ConsentRecord.Action.WITHDRAWN,
+                what=consent_what(subscription),
+                wording_version=ALERT_CONSENT_VERSION,
+            )
+            for subscription in active
+        )
+    return len(active)
+
+
+# --- Sending -------------------------------------------------------------------
+
+
+def collect_items(since: datetime.datetime) -> list[AlertItem]:
+    items = {}
+    for fn in hooks.get_hooks(PLACE_ALERT_ITEMS_HOOK):
+        for item in fn(since) or ():
+            item = AlertItem(*item)
+            if item.published_at >= since:
+                items[(item.kind, str(item.item_id))] = item
+    return sorted(items.values(), key=lambda item: (item.published_at, item.title))
+
+
+def _matches(subscription: Subscription, item: AlertItem, topic_slugs: dict) -> bool:
+    if subscription.place_id not in item.place_ids:
+        return False
+    if item.published_at < subscription.confirmed_at:
+        return False
+    if subscription.topic_id is None:
+        return True
+    return topic_slugs.get(subscription.topic_id) in item.topics
+
+
+class SendResult(NamedTuple):
+    items: int
+    messages: int
+    skipped: int
+
+
+def send_alerts(now: datetime.datetime | None = None, progress=None) -> SendResult:
+    """Email each confirmed subscriber one message listing the items new to them."""
+    now = now or timezone.now()
+    items = collect_items(now - lookback())
+    if not items:
+        return SendResult(0, 0, 0)
+    place_ids = set().union(*(item.place_ids for item in items))
+    subscriptions = list(
+        Subscription.objects.filter(
+            place_id__in=place_ids,
+            confirmed_at__isnull=False,
+            unsubscribed_at__isnull=True,
+        ).select_related("subscriber", "place", "topic")
+    )
+    topic_slugs = {s.topic_id: s.topic.slug for s in subscriptions if s.topic_id}
+    already = set(
+        SentAlertItem.objects.filter(
+            subscriber_id__in={s.subscriber_id for s in subscriptions},
+            kind__in={item.kind for item in items},
+            item_id__in={str(item.item_id) for item in items},
+        ).values_list("subscriber_id", "kind", "item_id")
+    )
+    per_subscriber: dict[int, tuple[Subscriber, dict]] = {}
+    for subscription in subscriptions:
+        subscriber = subscription.subscriber
+        for item in items:
+            key = (subscriber.pk, item.kind, str(item.item_id))
+            if key in already or not _matches(subscription, item, topic_slugs):
+                continue
+            entry = per_subscriber.setdefault(subscriber.pk, (subscriber, {}))
+            entry[1][(item.kind, str(item.item_id))] = (item, subscription.place)
+    base = site_root_url()
+    messages = skipped = 0
+    total = len(per_subscriber)
+    for position, (subscriber, found) in enumerate(per_subscriber.values(), start=1):
+        try:
+            with transaction.atomic():
+                # Claim the items first: a concurrent run that claimed any of
+                # them makes this insert fail, and nothing is sent twice.
+                SentAlertItem.objects.bulk_create(
+                    SentAlertItem(subscriber=subscriber, kind=kind, item_id=item_id)
+                    for kind, item_id in found
+                )
+                _send_alert_email(subscriber, list(found.values()), base)
+        except IntegrityError:
+            skipped += 1
+            logger.info("Alert for subscriber %s already sent by another run", subscriber.pk)
+            continue
+        except (smtplib.SMTPException, OSError):
+            # Nothing was recorded, so the next run tries this subscriber again.
+            skipped += 1
+            logger.exception("Could not send the alert to subscriber %s", subscriber.pk)
+            continue
+        messages += 1
+        if progress:
+            progress(position, total)
+    return SendResult(len(items), messages, skipped)
+
+
+def _send_alert_email(subscriber: Subscriber, found: list, base: str) -> None:
+    places = sorted({place.title for _item, place in found})
+    link = unsubscribe_url(subscriber, base)
+    context = {
+        "items": [item for item, _place in found],
+        "places": places,
+        "unsubscribe_url": link,
+        "signup_url": absolute(reverse("conversation_alerts_signup"), base),
+    }
+    subject = f"New for {', '.join(places)}" if len(places) < 4 else "New in your places"
+    message = EmailMessage(
+        subject=subject,
+        body=render_to_string("pages/conversation/email/alert.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[subscriber.email],
+        headers={
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.send()
+
+
+def story_alert_items(since: datetime.datetime) -> Iterable[AlertItem]:
+    """Published stories: registered under the hook in conversation.wagtail_hooks."""
+    from conversation.models import StoryPage
+
+    stories = (
+        StoryPage.objects.live()
+        .public()
+        .filter(first_published_at__gte=since)
+        .prefetch_related("places", "tags")
+    )
+    for story in stories:
+        yield AlertItem(
+            kind="story",
+            item_id=str(story.pk),
+            title=story.title,
+            url=story.get_full_url() or "",
+            published_at=story.first_published_at,
+            place_ids=frozenset(place.pk for place in story.places.all()),
+            topics=frozenset(tag.slug for tag in story.tags.all()),
+        )

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class ConversationConfig(AppConfig):
+    """The "ongoing conversation" part of engagement, split out to keep apps small.
+
+    Residents asked for an ongoing conversation about their places rather than
+    stop-start consultations. This app holds the ways of keeping it going:
+    citizens' stories, email alerts by place, "Was this page helpful?",
+    community groups and civic crowdfunding projects. It depends on home and
+    places only; engagement and councillor_pages feed it through hooks
+    (see conversation.alerts.PLACE_ALERT_ITEMS_HOOK).
+    """
+
+    name = "conversation"
+    verbose_name = "Stories, alerts and community"

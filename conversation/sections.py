@@ -1,0 +1,73 @@
+"""Place page sections: stories, community groups, crowdfunding and the alert sign-up box.
+
+Registered under places.models.PLACE_PAGE_SECTIONS_HOOK in wagtail_hooks.
+Each uses a fixed number of queries however many items a place has. The
+order numbers leave room for engagement (open forms, results: 100-200) and
+councillor pages (councillors: 250) to sit above these.
+"""
+
+from conversation.alerts import ALERT_CONSENT_WORDING
+from conversation.models import CommunityGroup, CrowdfundingProject, StoryIndexPage, StoryPage
+from home.sections import Section
+
+STORIES_ON_PLACE_PAGE = 3
+
+
+def stories_section(place_page, request):
+    """The latest stories about the place (2 queries)."""
+    stories = list(
+        StoryPage.objects.live()
+        .public()
+        .filter(places=place_page)
+        .order_by("-first_published_at", "-pk")[: STORIES_ON_PLACE_PAGE + 1]
+    )
+    index = StoryIndexPage.objects.live().first()
+    if not stories and index is None:
+        return None
+    return Section(
+        template="components/conversation/place_stories_section.html",
+        context={
+            "stories": stories[:STORIES_ON_PLACE_PAGE],
+            "more": len(stories) > STORIES_ON_PLACE_PAGE,
+            "index": index,
+            "place": place_page,
+        },
+        order=400,
+    )
+
+
+def community_groups_section(place_page, request):
+    """Groups serving the place, with their categories (2 queries)."""
+    groups = list(
+        CommunityGroup.objects.filter(places_served=place_page)
+        .prefetch_related("categories")
+        .order_by("name")
+    )
+    if not groups:
+        return None
+    return Section(
+        template="components/conversation/place_groups_section.html",
+        context={"groups": groups, "place": place_page},
+        order=500,
+    )
+
+
+def crowdfunding_section(place_page, request):
+    """Civic crowdfunding projects for the place (1 query)."""
+    projects = list(CrowdfundingProject.objects.filter(place=place_page).order_by("name"))
+    if not projects:
+        return None
+    return Section(
+        template="components/conversation/place_crowdfunding_section.html",
+        context={"projects": projects, "place": place_page},
+        order=550,
+    )
+
+
+def alerts_signup_section(place_page, request):
+    """A sign-up box for this place's alerts (no queries)."""
+    return Section(
+        template="components/conversation/place_alerts_section.html",
+        context={"place": place_page, "consent_wording": ALERT_CONSENT_WORDING},
+        order=900,
+    )

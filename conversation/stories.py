@@ -1,0 +1,162 @@
+"""Story filters and turning a citizen's submission into a draft for an editor.
+
+A submission never becomes a published page by itself: it is saved as a
+draft revision and put into the page's moderation workflow, so an editor
+reads it (and checks the consent) before anyone else can see it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.html import escape
+from django.utils.text import slugify
+from taggit.models import Tag
+from wagtail.images import get_image_model
+from wagtail.models import Collection
+
+from conversation.models import (
+    ActiveCitizenWay,
+    StoryIndexPage,
+    StoryPage,
+    StorySubmission,
+    story_topics,
+)
+from places.models import PlacePage
+
+logger = logging.getLogger(__name__)
+
+#: Bump when the consent wording on the story form changes.
+STORY_CONSENT_VERSION = "2024-1"
+STORY_PHOTO_COLLECTION = "Photos sent in with stories"
+
+
+@dataclass(frozen=True)
+class StoryFilters:
+    """The story index's filters. Unknown values are ignored, not errors."""
+
+    place: int | None = None
+    topic: str = ""
+    way: str = ""
+
+    @classmethod
+    def from_query(cls, query) -> StoryFilters:
+        place = query.get("place", "").strip()
+        topic = slugify(query.get("topic", ""))[:100]
+        way = query.get("way", "")
+        return cls(
+            place=int(place) if place.isdigit() and len(place) < 10 else None,
+            topic=topic,
+            way=way if way in ActiveCitizenWay.values else "",
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.place or self.topic or self.way)
+
+    def apply(self, stories):
+        if self.place:
+            stories = stories.filter(places=self.place)
+        if self.topic:
+            stories = stories.filter(tags__slug=self.topic)
+        if self.way:
+            stories = stories.filter(way=self.way)
+        return stories.distinct() if (self.place or self.topic) else stories
+
+    def place_choices(self, index: StoryIndexPage) -> list[PlacePage]:
+        return list(
+            PlacePage.objects.live()
+            .public()
+            .filter(stories__live=True, stories__path__startswith=index.path)
+            .distinct()
+            .order_by("title")
+            .only("pk", "title")
+        )
+
+    def topic_choices(self, index: StoryIndexPage) -> list[Tag]:
+        return list(story_topics())
+
+
+def story_index() -> StoryIndexPage | None:
+    return StoryIndexPage.objects.live().first()
+
+
+def _body_from_text(text: str) -> list[tuple[str, str]]:
+    """The citizen's words as escaped paragraphs: their text is never treated as HTML."""
+    paragraphs = [part.strip() for part in text.replace("\r\n", "\n").split("\n\n")]
+    return [
+        ("paragraph", "<p>" + escape(part).replace("\n", "<br>") + "</p>")
+        for part in paragraphs
+        if part
+    ]
+
+
+def _save_photo(upload, alt_text: str, title: str):
+    collection = Collection.objects.filter(name=STORY_PHOTO_COLLECTION).first()
+    if collection is None:
+        collection = Collection.get_first_root_node().add_child(name=STORY_PHOTO_COLLECTION)
+    image = get_image_model()(
+        title=f"Photo for the story: {title}"[:255],
+        description=alt_text,
+        collection=collection,
+        file=upload,
+    )
+    image.save()
+    return image
+
+
+def create_story_draft(index: StoryIndexPage, data: dict) -> StoryPage:
+    """Create the draft story, its private submission record, and start moderation."""
+    with transaction.atomic():
+        image = None
+        if data.get("photo"):
+            image = _save_photo(data["photo"], data["photo_alt"], data["title"])
+        story = StoryPage(
+            title=data["title"],
+            slug=_free_slug(index, data["title"]),
+            summary=data["summary"],
+            body=_body_from_text(data["story"]),
+            way=data["way"],
+            author_name=data["name"] if data["publish_name"] else "",
+            image=image,
+            image_alt=data.get("photo_alt", "") if image else "",
+            live=False,
+        )
+        index.add_child(instance=story)
+        story.places.set([data["place"]])
+        revision = story.save_revision(log_action=True)
+        StorySubmission.objects.create(
+            story=story,
+            name=data["name"],
+            email=data.get("email", ""),
+            publish_name=data["publish_name"],
+            publish_photo=bool(image),
+            consent_wording_version=STORY_CONSENT_VERSION,
+        )
+        workflow = story.get_workflow()
+        if workflow is not None:
+            workflow.start(story, user=None)
+        else:
+            logger.warning(
+                "No moderation workflow applies to story %s (revision %s): it stays a draft.",
+                story.pk,
+                revision.pk,
+            )
+    return story
+
+
+def _free_slug(index: StoryIndexPage, title: str) -> str:
+    base = slugify(title)[:60] or "story"
+    taken = set(index.get_children().filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def photo_max_bytes() -> int:
+    return getattr(settings, "CONVERSATION_STORY_PHOTO_MAX_BYTES", 5 * 1024 * 1024)

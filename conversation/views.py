@@ -1,0 +1,224 @@
+"""Public views: tell us your story, alert sign-up and links, "Was this page helpful?".
+
+Sign-up, unsubscribe and feedback accept posts without a CSRF token. They
+change nothing in a session or account, so a forged post gains an attacker
+nothing they could not do by posting directly; sign-up is double opt-in and
+every form is rate-limited through the cache. Leaving the token out keeps
+every page (which carries the feedback form) and place page (which carries
+the sign-up box) free of per-visitor cookies, so they stay cacheable. The
+story form keeps its token: it is on its own page and uploads files.
+"""
+
+from django.conf import settings
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+from wagtail.models import Page
+
+from conversation import alerts
+from conversation.forms import AlertSignupForm, FeedbackForm, StorySubmissionForm
+from conversation.models import PageFeedback, retention_days
+from conversation.stories import create_story_draft
+from home import ratelimit
+from places.models import PlacePage
+
+STORY_SCOPE = "conversation-story"
+SIGNUP_SCOPE = "conversation-alert-signup"
+FEEDBACK_SCOPE = "conversation-feedback"
+
+
+def rate_limit(name: str, default: tuple[int, int]) -> tuple[int, int]:
+    """(attempts allowed, per this many seconds) for one client, from settings."""
+    return getattr(settings, name, default)
+
+
+# --- Stories -------------------------------------------------------------------
+
+
+@never_cache
+def submit_story(request, index):
+    limit, window = rate_limit("CONVERSATION_STORY_RATE_LIMIT", (5, 3600))
+    limited = False
+    status = 200
+    if request.method == "POST":
+        form = StorySubmissionForm(request.POST, request.FILES)
+        if ratelimit.is_limited(STORY_SCOPE, request, limit):
+            limited = True
+            status = 429
+        elif form.is_valid():
+            ratelimit.hit(STORY_SCOPE, request, window)
+            create_story_draft(index, form.cleaned_data)
+            return HttpResponseRedirect(index.url + index.reverse_subpage("submit_story_sent"))
+        else:
+            form.mark_errors()
+            status = 400
+    else:
+        initial = {}
+        place = request.GET.get("place", "")
+        if place.isdigit():
+            initial["place"] = place
+        form = StorySubmissionForm(initial=initial)
+    return TemplateResponse(
+        request,
+        "pages/conversation/submit_story.html",
+        {
+            "page": index,
+            "self": index,
+            "form": form,
+            "limited": limited,
+            "retention_days": retention_days("CONVERSATION_SUBMISSION_RETENTION_DAYS", 365),
+        },
+        status=status,
+    )
+
+
+# --- Alerts ----------------------------------------------------------------------
+
+
+def _place_or_none(value):
+    if isinstance(value, str) and value.isdigit():
+        return PlacePage.objects.live().public().filter(pk=int(value)).first()
+    return None
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def alerts_signup(request):
+    limit, window = rate_limit("CONVERSATION_SIGNUP_RATE_LIMIT", (10, 3600))
+    limited = False
+    status = 200
+    if request.method == "POST":
+        form = AlertSignupForm(request.POST)
+        if ratelimit.is_limited(SIGNUP_SCOPE, request, limit):
+            limited = True
+            status = 429
+        elif form.is_valid():
+            ratelimit.hit(SIGNUP_SCOPE, request, window)
+            data = form.cleaned_data
+            alerts.sign_up(data["email"], data["place"], data["topic"], request)
+            return HttpResponseRedirect(
+                reverse("conversation_alerts_check_email") + f"?place={data['place'].pk}"
+            )
+        else:
+            form.mark_errors()
+            status = 400
+    else:
+        place = _place_or_none(request.GET.get("place", ""))
+        form = AlertSignupForm(initial={"place": place.pk} if place else {})
+    return TemplateResponse(
+        request,
+        "pages/conversation/alerts_signup.html",
+        {"form": form, "limited": limited},
+        status=status,
+    )
+
+
+@never_cache
+def alerts_check_email(request):
+    return TemplateResponse(
+        request,
+        "pages/conversation/alerts_check_email.html",
+        {
+            "place": _place_or_none(request.GET.get("place", "")),
+            "days": alerts.confirm_link_max_age() // 86400,
+        },
+    )
+
+
+def _link_problem(request, problem, action):
+    return TemplateResponse(
+        request,
+        "pages/conversation/alerts_link_problem.html",
+        {"reason": problem.reason, "action": action},
+        status=400,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def alerts_confirm(request, token):
+    try:
+        subscription = alerts.subscription_for_confirm_token(token)
+    except alerts.LinkProblem as problem:
+        return _link_problem(request, problem, "confirm")
+    newly = alerts.confirm(subscription) if request.method == "GET" else False
+    return TemplateResponse(
+        request,
+        "pages/conversation/alerts_confirmed.html",
+        {"subscription": subscription, "newly": newly},
+    )
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def alerts_unsubscribe(request, token):
+    """GET shows one button; POST (the button, or a mail client per RFC 8058) unsubscribes."""
+    try:
+        subscriber = alerts.subscriber_for_unsubscribe_token(token)
+    except alerts.LinkProblem as problem:
+        return _link_problem(request, problem, "unsubscribe")
+    if request.method == "POST":
+        alerts.unsubscribe(subscriber)
+        return TemplateResponse(request, "pages/conversation/alerts_unsubscribed.html", {})
+    return TemplateResponse(
+        request,
+        "pages/conversation/alerts_unsubscribe.html",
+        {"active": subscriber.subscriptions.filter(unsubscribed_at__isnull=True).exists()},
+    )
+
+
+# --- Was this page helpful? ---------------------------------------------------
+
+
+def _feedback_page(value):
+    if isinstance(value, str) and value.isdigit() and len(value) < 12:
+        return Page.objects.live().public().filter(pk=int(value)).first()
+    return None
+
+
+@csrf_exempt
+@never_cache
+@require_POST
+def feedback(request):
+    limit, window = rate_limit("CONVERSATION_FEEDBACK_RATE_LIMIT", (10, 600))
+    page = _feedback_page(request.POST.get("page", ""))
+    if page is None:
+        raise Http404("No such page.")
+    form = FeedbackForm(request.POST)
+    if ratelimit.is_limited(FEEDBACK_SCOPE, request, limit):
+        return TemplateResponse(
+            request,
+            "pages/conversation/feedback.html",
+            {"form": form, "feedback_page": page, "limited": True},
+            status=429,
+        )
+    if not form.is_valid():
+        form.mark_errors()
+        return TemplateResponse(
+            request,
+            "pages/conversation/feedback.html",
+            {"form": form, "feedback_page": page},
+            status=400,
+        )
+    ratelimit.hit(FEEDBACK_SCOPE, request, window)
+    PageFeedback.objects.create(
+        page=page, helpful=form.cleaned_data["helpful"], comment=form.cleaned_data["comment"]
+    )
+    return HttpResponseRedirect(reverse("conversation_feedback_thanks") + f"?page={page.pk}")
+
+
+@never_cache
+def feedback_thanks(request):
+    page = _feedback_page(request.GET.get("page", ""))
+    back = page.url if page is not None else "/"
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = "/"
+    return TemplateResponse(
+        request, "pages/conversation/feedback_thanks.html", {"back_url": back, "back_page": page}
+    )

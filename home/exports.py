@@ -1,0 +1,24 @@
+"""Spreadsheet exports that are safe to open in Excel or LibreOffice.
+
+Staff exports include text typed by the public (comments, names). A cell
+that starts with =, +, -, @, a tab or a carriage return is run as a formula
+by spreadsheet programs ("CSV injection"), so such text is prefixed with an
+apostrophe, which the programs show as plain text. Wagtail's XLSX writer
+already stores formulas as strings; CSV needs this.
+"""
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value):
+    """Return `value` with a leading apostrophe if a spreadsheet would run it."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class SafeSpreadsheetExportMixin:
+    """Mix into a view using Wagtail's SpreadsheetExportMixin (ReportView, modeladmin)."""
+
+    def preprocess_field_value(self, field, value, export_format):
+        return neutralise_formula(super().preprocess_field_value(field, value, export_format))
