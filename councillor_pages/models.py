@@ -8,6 +8,7 @@ statistics file (see the import_postcodes command), not content.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Prefetch
@@ -21,10 +22,10 @@ from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from councillor_pages import ratelimit
 from councillor_pages.engagements import open_engagements_for_wards
 from councillor_pages.forms import ContactCouncillorForm, PostcodeForm
 from councillor_pages.postcodes import display_postcode
+from home import ratelimit
 from places.models import PlacePage, Ward
 
 COUNCILLORS_PER_PAGE = 24
@@ -273,7 +274,12 @@ class CouncillorPage(Page):
         form = ContactCouncillorForm(request.POST)
         status = 200
         if form.is_valid():
-            decision = ratelimit.check(request, f"contact:{self.pk}")
+            decision = ratelimit.check(
+                request,
+                f"councillor-contact-{self.pk}",
+                limit=getattr(settings, "COUNCILLOR_CONTACT_RATE_LIMIT", 5),
+                window=getattr(settings, "COUNCILLOR_CONTACT_RATE_LIMIT_WINDOW", 3600),
+            )
             if not decision.allowed:
                 form.add_error(
                     None,

@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -9,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from engagement import ratelimit
 from engagement.forms import build_staff_form_class
 from engagement.models import PlaceStandardFormPage
 from engagement.services import save_staff_submission
+from home import ratelimit
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,12 @@ def serve_form_page(page, request, *args, **kwargs):
 
     form = page.get_form(request.POST, page=page, user=request.user)
     context["form"] = form
-    decision = ratelimit.check(request, f"form-{page.pk}")
+    decision = ratelimit.check(
+        request,
+        f"engagement-form-{page.pk}",
+        limit=settings.ENGAGEMENT_RATE_LIMIT,
+        window=settings.ENGAGEMENT_RATE_LIMIT_WINDOW,
+    )
     if not decision.allowed:
         form.is_valid()
         minutes = max(1, round(decision.retry_after / 60))

@@ -1,4 +1,4 @@
-"""What engagement tells the rest of the site about wards.
+"""What engagement tells the rest of the site about wards and places.
 
 Councillor pages show a ward's open engagements, email the ward's councillors
 when a form opens and send them a weekly digest; schools and others may ask
@@ -7,7 +7,7 @@ hooks they define (see councillor_pages/engagements.py for the contract).
 Imported from EngagementConfig.ready().
 """
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from wagtail import hooks
 
@@ -62,3 +62,29 @@ def place_standard_activity(ward_ids, since, until):
 
 
 __all__ = ["open_place_standard_forms", "place_standard_activity"]
+
+
+@hooks.register("register_place_alert_items")
+def opened_place_standard_forms(since):
+    """Forms that opened since `since`, for place alert emails (see conversation.alerts).
+
+    A form "appears" for subscribers when it is both published and open, so
+    one scheduled to open later is announced when it opens, not when saved.
+    """
+    now = timezone.now()
+    forms = (
+        PlaceStandardFormPage.objects.live()
+        .public()
+        .filter(opens_at__lte=now, closes_at__gt=now, place__isnull=False)
+        .filter(Q(opens_at__gte=since) | Q(first_published_at__gte=since))
+    )
+    for form in forms:
+        appeared = max(form.opens_at, form.first_published_at or form.opens_at)
+        yield (
+            "engagement",
+            str(form.pk),
+            form.title,
+            form.full_url or form.url,
+            appeared,
+            frozenset({form.place_id}),
+        )

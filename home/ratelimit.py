@@ -5,9 +5,14 @@ cache key that expires with the window; it is never stored in the database.
 """
 
 import hashlib
+import logging
+import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
 
 
 def client_address(request) -> str:
@@ -48,3 +53,35 @@ def hit(scope: str, request, window_seconds: int) -> int:
         # The key expired between add() and incr().
         cache.add(key, 1, timeout=window_seconds)
         return 1
+
+
+@dataclass
+class Decision:
+    allowed: bool
+    retry_after: int = 0
+
+
+def check(request, scope: str, *, limit: int, window: int) -> Decision:
+    """Count this request against the client's allowance for `scope`, and decide.
+
+    A fixed window aligned to the clock, so the answer can say when to try
+    again. If the cache is down the request is allowed and the failure logged:
+    a broken cache must not stop people taking part.
+    """
+    if limit <= 0:
+        return Decision(True)
+    now = time.time()
+    bucket = int(now // window)
+    retry_after = max(1, int((bucket + 1) * window - now))
+    key = f"{_key(scope, request)}:{bucket}"
+    try:
+        cache.add(key, 0, timeout=window + 60)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add() and incr()
+            cache.add(key, 0, timeout=window + 60)
+            count = cache.incr(key)
+    except Exception:
+        logger.exception("Rate limit cache unavailable; allowing the request")
+        return Decision(True)
+    return Decision(count <= limit, retry_after)

@@ -84,3 +84,29 @@ def test_school_invitations_go_to_the_wards_councillors(wards):
     CouncillorPageFactory(ward=ashbrow, email="draft@example.org", live=False)
 
     assert ward_contacts(ashbrow) == [councillor.email]
+
+
+def test_subscribers_hear_once_when_a_form_opens_for_their_place(wards):
+    from conversation.alerts import send_alerts
+    from tests.factories.conversation import SubscriptionFactory
+
+    ashbrow, _ = wards
+    place = PlacePageFactory(title="Bradley", wards=[ashbrow])
+    elsewhere = PlacePageFactory(title="Lockwood")
+    ours = SubscriptionFactory(place=place)
+    SubscriptionFactory(place=elsewhere)
+    PlaceStandardFormPageFactory(parent=place, place=place, title="How good is Bradley?")
+    PlaceStandardFormPageFactory(
+        parent=place,
+        place=place,
+        title="Opens next month",
+        opens_at=timezone.now() + datetime.timedelta(days=30),
+        closes_at=timezone.now() + datetime.timedelta(days=60),
+    )
+
+    send_alerts()
+    send_alerts()
+
+    assert [message.to for message in mail.outbox] == [[ours.subscriber.email]]
+    assert "How good is Bradley?" in mail.outbox[0].body
+    assert "Opens next month" not in mail.outbox[0].body
