@@ -6,6 +6,7 @@ re-renders.
 """
 
 import datetime
+import re
 import uuid
 
 import pytest
@@ -55,7 +56,14 @@ def test_form_page_asks_every_theme_with_a_labelled_scale(client, form_page):
     assert html.count("– a lot of room for improvement") == 14
     assert html.count("– very little room for improvement") == 14
     assert html.count("I don&#x27;t know / skip") + html.count("I don't know / skip") >= 14
-    assert html.count('maxlength="1000"') == 14
+    # One comment box per theme; the page-feedback widget adds its own box.
+    comment_boxes = [
+        tag
+        for tag in re.findall(r"<textarea[^>]*>", html)
+        if re.search(r'name="[a-z_]+_comment"', tag)
+    ]
+    assert len(comment_boxes) == 14
+    assert all('maxlength="1000"' in tag for tag in comment_boxes)
     assert html.count("You can enter up to 1,000 characters.") == 14
     assert 'class="engagement-hp"' in html
     assert "<script" not in html
