@@ -331,16 +331,56 @@ class Submission(models.Model):
         return f"Response {self.pk} to {self.form_page_id} ({self.get_channel_display()})"
 
 
+class Moderation(models.TextChoices):
+    PENDING = "pending", "Waiting for moderation"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class ThemeScoreQuerySet(models.QuerySet):
+    def public_comments(self):
+        """Comments that may be shown publicly: approved, from a counted response.
+
+        Only `public_comment` (the approved text, as redacted) is ever shown;
+        `comment` is what the person typed and stays in the admin.
+        """
+        return self.filter(
+            moderation=Moderation.APPROVED, submission__status=Status.ACCEPTED
+        ).exclude(public_comment="")
+
+    def awaiting_moderation(self):
+        return self.filter(
+            moderation=Moderation.PENDING, submission__status=Status.ACCEPTED
+        ).exclude(comment="")
+
+
 class ThemeScore(models.Model):
-    """One theme of one response: a score from 1 to 7 (NULL: skipped) and a comment."""
+    """One theme of one response: a score from 1 to 7 (NULL: skipped) and a comment.
+
+    A comment is private until a moderator approves it; the approved wording
+    (which may redact part of what was typed) is kept in `public_comment`, so
+    nothing public ever reads `comment`. `engagement.moderation` records every
+    decision.
+    """
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="scores")
     theme = models.CharField(max_length=40, choices=THEME_CHOICES)
     score = models.PositiveSmallIntegerField(null=True, blank=True)
     comment = models.TextField(blank=True, max_length=COMMENT_MAX_LENGTH)
+    moderation = models.CharField(
+        max_length=10, choices=Moderation.choices, default=Moderation.PENDING, db_index=True
+    )
+    public_comment = models.TextField(
+        blank=True,
+        max_length=COMMENT_MAX_LENGTH,
+        help_text="The comment as it may be shown publicly; empty unless approved.",
+    )
+
+    objects = ThemeScoreQuerySet.as_manager()
 
     class Meta:
         ordering = ["submission", "pk"]
+        permissions = [("moderate_themescore", "Can moderate Place Standard comments")]
         constraints = [
             models.UniqueConstraint(fields=["submission", "theme"], name="engagement_score_once"),
             models.CheckConstraint(
@@ -350,6 +390,10 @@ class ThemeScore(models.Model):
             models.CheckConstraint(
                 condition=Q(score__isnull=False) | ~Q(comment=""),
                 name="engagement_score_or_comment",
+            ),
+            models.CheckConstraint(
+                condition=Q(moderation="approved") | Q(public_comment=""),
+                name="engagement_public_comment_only_when_approved",
             ),
         ]
         indexes = [models.Index(fields=["theme", "score"])]
@@ -389,3 +433,34 @@ class FollowUpContact(models.Model):
         return CONSENT_WORDINGS.get(self.consent_version, "").format(
             days=follow_up_retention_days()
         )
+
+
+# Place insight (tallies, the published snippet, moderation history) lives in
+# its own module to keep this one about collecting responses.
+from engagement.insight_models import (  # noqa: E402
+    HighlightedComment,
+    InsightAction,
+    ModerationDecision,
+    PlaceInsight,
+    RoundTally,
+    ThemeTally,
+)
+
+__all__ = [
+    "AgeBand",
+    "Channel",
+    "EngagementIndexPage",
+    "FollowUpContact",
+    "HighlightedComment",
+    "InsightAction",
+    "Moderation",
+    "ModerationDecision",
+    "PlaceInsight",
+    "PlaceStandardFormField",
+    "PlaceStandardFormPage",
+    "RoundTally",
+    "Status",
+    "Submission",
+    "ThemeScore",
+    "ThemeTally",
+]

@@ -5,6 +5,7 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from engagement.insight import recount
 from engagement.models import (
     CURRENT_CONSENT_VERSION,
     Channel,
@@ -31,6 +32,7 @@ def _create(form_page, form, **fields):
         ThemeScore(submission=submission, theme=key, score=score, comment=comment)
         for key, score, comment in form.theme_answers()
     )
+    recount(submission.place_id, submission.round_number)
     return submission
 
 

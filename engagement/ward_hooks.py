@@ -8,10 +8,12 @@ Imported from EngagementConfig.ready().
 """
 
 from django.db.models import Count, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from wagtail import hooks
+from wagtail.models import Site
 
-from engagement.models import PlaceStandardFormPage, Submission
+from engagement.models import PlaceInsight, PlaceStandardFormPage, Submission, ThemeScore
 
 
 @hooks.register("register_ward_engagements")
@@ -42,23 +44,47 @@ def open_place_standard_forms(ward_ids):
 
 @hooks.register("register_ward_engagement_digest")
 def place_standard_activity(ward_ids, since, until):
-    """Accepted responses received per ward in [since, until).
+    """Accepted responses received, and comments approved, per ward in [since, until).
 
-    A response counts for every ward its place lies in. Comments join the
-    digest only once moderated (see the insight moderation screens); until a
-    comment is approved it is never sent anywhere.
+    A response counts for every ward its place lies in. A comment joins the
+    digest in the week a moderator approves it, as approved (redactions
+    included); one still waiting, or rejected, is never sent anywhere.
     """
+    activity = {}
     rows = (
         Submission.objects.counted()
         .filter(created_at__gte=since, created_at__lt=until, place__wards__in=ward_ids)
         .values("place__wards")
         .annotate(responses=Count("pk"), participants=Sum("participants"))
     )
-    return [
-        {"ward_id": row["place__wards"], "new_responses": row["responses"], "comments": []}
-        for row in rows
-        if row["place__wards"] is not None
-    ]
+    for row in rows:
+        if row["place__wards"] is not None:
+            activity[row["place__wards"]] = {
+                "ward_id": row["place__wards"],
+                "new_responses": row["responses"],
+                "comments": [],
+            }
+    approved = (
+        ThemeScore.objects.public_comments()
+        .filter(
+            moderation_decisions__decided_at__gte=since,
+            moderation_decisions__decided_at__lt=until,
+            submission__place__wards__in=ward_ids,
+        )
+        .values_list("pk", "public_comment", "submission__place__title", "submission__place__wards")
+        .order_by("pk")
+        .distinct()
+    )
+    seen = set()
+    for pk, text, place_title, ward_id in approved:
+        if (pk, ward_id) in seen:
+            continue
+        seen.add((pk, ward_id))
+        digest = activity.setdefault(
+            ward_id, {"ward_id": ward_id, "new_responses": 0, "comments": []}
+        )
+        digest["comments"].append({"text": text, "place": place_title})
+    return list(activity.values())
 
 
 __all__ = ["open_place_standard_forms", "place_standard_activity"]
@@ -87,4 +113,34 @@ def opened_place_standard_forms(since):
             form.full_url or form.url,
             appeared,
             frozenset({form.place_id}),
+        )
+
+
+@hooks.register("register_place_alert_items")
+def published_place_insight(since):
+    """Results published since `since`, for place alert emails.
+
+    An insight "appears" when an editor first publishes it; republishing with
+    new actions does not send it again (conversation.alerts never sends an
+    item twice anyway).
+    """
+    insights = (
+        PlaceInsight.objects.filter(live=True, first_published_at__gte=since)
+        .select_related("place")
+        .order_by("first_published_at", "pk")
+    )
+    site = Site.objects.filter(is_default_site=True).first()
+    root_url = site.root_url if site else ""
+    for insight in insights:
+        yield (
+            "result",
+            str(insight.pk),
+            f"What we heard: {insight.place.title}, {insight.heading_label.lower()}",
+            root_url
+            + reverse(
+                "insight_results",
+                kwargs={"place_id": insight.place_id, "round_number": insight.round_number},
+            ),
+            insight.first_published_at,
+            frozenset({insight.place_id}),
         )

@@ -6,9 +6,12 @@ import factory
 import wagtail_factories
 from django.utils import timezone
 
+from engagement.insight import recount
 from engagement.models import (
     Channel,
     EngagementIndexPage,
+    InsightAction,
+    PlaceInsight,
     PlaceStandardFormField,
     PlaceStandardFormPage,
     Status,
@@ -75,6 +78,8 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
             ThemeScore(submission=obj, theme=key, score=score, comment=comment)
             for key, (score, comment) in answers.items()
         )
+        # As the services do once a response's theme rows exist.
+        recount(obj.place_id, obj.round_number)
 
 
 class EngagementIndexPageFactory(wagtail_factories.PageFactory):
@@ -85,3 +90,26 @@ class EngagementIndexPageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = EngagementIndexPage
+
+
+class PlaceInsightFactory(factory.django.DjangoModelFactory):
+    """A published insight for a place's first round; pass live=False for a draft."""
+
+    place = factory.SubFactory("tests.factories.places.PlacePageFactory")
+    round_number = 1
+    round_label = "Example round"
+    what_we_heard = "<p>People told us the park is loved and the buses are late.</p>"
+    live = True
+
+    class Meta:
+        model = PlaceInsight
+
+
+class InsightActionFactory(factory.django.DjangoModelFactory):
+    insight = factory.SubFactory(PlaceInsightFactory)
+    action = factory.Sequence(lambda n: f"Example action {n}")
+    owner = "Example team"
+    status = "planned"
+
+    class Meta:
+        model = InsightAction

@@ -14,6 +14,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Revision, Site
 from wagtailmenus.models import FlatMenu, FlatMenuItem, MainMenuItem
 
+from engagement.models import Moderation, PlaceInsight, Submission, ThemeScore
 from home.models import HomePage, OrganisationSettings, StandardPage
 from places.demo import WARDS
 from places.models import PlaceIndexPage, PlacePage, Ward
@@ -41,6 +42,9 @@ def snapshot() -> dict:
         "main_menu": list(MainMenuItem.objects.values_list("pk", "link_page_id", "sort_order")),
         "flat_menus": list(FlatMenuItem.objects.values_list("pk", "link_page_id", "sort_order")),
         "images": get_image_model().objects.count(),
+        "responses": list(Submission.objects.values_list("pk", "status")),
+        "comments": list(ThemeScore.objects.values_list("pk", "moderation", "public_comment")),
+        "insights": list(PlaceInsight.objects.values_list("pk", "live", "latest_revision_id")),
         "settings": settings,
     }
 
@@ -177,3 +181,17 @@ def test_an_editors_change_survives_a_rerun(demo_output):
     load_demo()
     assert StandardPage.objects.get(slug="our-shared-goal").title == "Our shared goal (edited)"
     assert not MainMenuItem.objects.filter(link_page__slug="local-democracy").exists()
+
+
+def test_demo_results_are_published_with_moderated_comments(demo_output):
+    insights = PlaceInsight.objects.filter(live=True)
+    assert sorted(insights.values_list("place__slug", flat=True)) == ["dewsbury", "holmfirth"]
+    for insight in insights:
+        assert insight.actions.count() == 3
+        assert insight.highlights.count() == 2
+    comments = ThemeScore.objects.exclude(comment="")
+    assert comments.filter(moderation=Moderation.PENDING).exists()  # some left to moderate
+    assert not comments.exclude(comment__startswith="Example comment:").exists()
+    redacted = comments.get(public_comment__contains="[redacted]")
+    assert "Sam Example" not in redacted.public_comment
+    assert redacted.moderation_decisions.get().decision == "redacted"

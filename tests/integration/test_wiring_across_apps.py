@@ -110,3 +110,56 @@ def test_subscribers_hear_once_when_a_form_opens_for_their_place(wards):
     assert [message.to for message in mail.outbox] == [[ours.subscriber.email]]
     assert "How good is Bradley?" in mail.outbox[0].body
     assert "Opens next month" not in mail.outbox[0].body
+
+
+def test_digest_sends_only_comments_approved_that_week_as_approved(wards, admin_user):
+    from engagement.models import ThemeScore
+    from engagement.moderation import moderate
+
+    ashbrow, newsome = wards
+    place = PlacePageFactory(title="Fartown", wards=[ashbrow])
+    form = PlaceStandardFormPageFactory(parent=place, place=place)
+    texts = ["Approved as typed", "Call Jo on 07700 900123 about the bins", "Rejected rant", "Wait"]
+    for text in texts:
+        SubmissionFactory(form_page=form, scores={"moving_around": (3, text)})
+    comments = {c.comment: c for c in ThemeScore.objects.all()}
+    moderate(comments[texts[0]], "approved", admin_user)
+    moderate(comments[texts[1]], "redacted", admin_user, "Call Jo on [redacted] about the bins")
+    moderate(comments[texts[2]], "rejected", admin_user)
+    now = timezone.now()
+
+    digests = ward_digests([ashbrow.pk, newsome.pk], now - datetime.timedelta(days=7), now)
+    last_week = ward_digests(
+        [ashbrow.pk], now - datetime.timedelta(days=14), now - datetime.timedelta(days=7)
+    )
+
+    sent = sorted(comment.text for comment in digests[ashbrow.pk].comments)
+    assert sent == ["Approved as typed", "Call Jo on [redacted] about the bins"]
+    assert {comment.place for comment in digests[ashbrow.pk].comments} == {"Fartown"}
+    assert digests[newsome.pk].comments == []
+    assert last_week[ashbrow.pk].comments == []
+
+
+def test_subscribers_hear_once_when_results_are_published_for_their_place(wards):
+    from conversation.alerts import send_alerts
+    from tests.factories.conversation import SubscriptionFactory
+    from tests.factories.engagement import PlaceInsightFactory
+
+    ashbrow, _ = wards
+    place = PlacePageFactory(title="Deighton", wards=[ashbrow])
+    other = PlacePageFactory(title="Birkby")
+    ours = SubscriptionFactory(place=place)
+    insight = PlaceInsightFactory(place=place, round_label="Autumn 2026", live=False)
+    PlaceInsightFactory(place=other, live=False)
+
+    send_alerts()
+    assert mail.outbox == []  # drafts are never announced
+
+    insight.save_revision().publish()
+    send_alerts()
+    send_alerts()
+
+    assert [message.to for message in mail.outbox] == [[ours.subscriber.email]]
+    body = mail.outbox[0].body
+    assert "What we heard: Deighton, autumn 2026" in body
+    assert f"/results/{place.pk}/round-1/" in body

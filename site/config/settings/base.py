@@ -226,6 +226,9 @@ X_FRAME_OPTIONS = "DENY"
 ENGAGEMENT_RATE_LIMIT = env_int("ENGAGEMENT_RATE_LIMIT", 20)
 ENGAGEMENT_RATE_LIMIT_WINDOW = env_int("ENGAGEMENT_RATE_LIMIT_WINDOW", 3600)
 ENGAGEMENT_FOLLOW_UP_RETENTION_DAYS = env_int("ENGAGEMENT_FOLLOW_UP_RETENTION_DAYS", 365)
+# Place insight hides every figure for a place or theme with fewer responses
+# than this, so nobody can be singled out.
+INSIGHT_MIN_RESPONSES = env_int("INSIGHT_MIN_RESPONSES", 5)
 
 # Behind a proxy: trust its forwarded headers only when told to.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

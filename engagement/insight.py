@@ -1,0 +1,244 @@
+"""Figures for place insight: keeping tallies current and reading them safely.
+
+`recount` rebuilds the tally of one place and round from the accepted
+responses; it runs whenever a response is stored, changes status or is
+deleted (see `engagement.signals`), inside the same transaction, holding a
+row lock on the round's tally so concurrent responses are counted in turn.
+
+`public_figures` is the only way public pages and open data read figures: a
+place with fewer responses than `INSIGHT_MIN_RESPONSES`, or a theme with
+fewer scores, comes back with every number set to None, so nothing
+downstream can show it by mistake. `staff_figures` gives staff the numbers
+regardless, marked with whether they would be shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+
+from engagement.insight_models import SCORES, RoundTally, ThemeTally
+from engagement.themes import STANDARD_2015, THEME_KEYS
+
+CONFIDENCE_THEME = "influence_control"
+
+
+def min_responses() -> int:
+    return max(1, int(getattr(settings, "INSIGHT_MIN_RESPONSES", 5)))
+
+
+def recount(place_id: int, round_number: int) -> RoundTally:
+    """Rebuild one place and round's tally from its accepted responses."""
+    from engagement.models import Submission, ThemeScore
+
+    with transaction.atomic():
+        tally, _created = RoundTally.objects.get_or_create(
+            place_id=place_id, round_number=round_number
+        )
+        tally = RoundTally.objects.select_for_update().get(pk=tally.pk)
+        counted = Submission.objects.counted().filter(place_id=place_id, round_number=round_number)
+        totals = counted.aggregate(responses=Count("pk"), participants=Sum("participants"))
+        per_theme = (
+            ThemeScore.objects.filter(
+                submission__status="accepted",
+                submission__place_id=place_id,
+                submission__round_number=round_number,
+            )
+            .values("theme")
+            .annotate(
+                comments=Count("pk", filter=~Q(comment="")),
+                **{f"score_{s}": Count("pk", filter=Q(score=s)) for s in SCORES},
+            )
+            .order_by()
+        )
+        ThemeTally.objects.filter(round_tally=tally).delete()
+        ThemeTally.objects.bulk_create(ThemeTally(round_tally=tally, **row) for row in per_theme)
+        tally.responses = totals["responses"] or 0
+        tally.participants = totals["participants"] or 0
+        tally.save(update_fields=["responses", "participants", "updated_at"])
+    return tally
+
+
+def recount_all(progress=None) -> int:
+    """Rebuild every tally (after an import or a direct database edit)."""
+    from engagement.models import Submission
+
+    pairs = list(Submission.objects.values_list("place_id", "round_number").distinct().order_by())
+    known = set(pairs)
+    stale = RoundTally.objects.exclude(
+        pk__in=[
+            t.pk
+            for t in RoundTally.objects.only("place_id", "round_number")
+            if (t.place_id, t.round_number) in known
+        ]
+    )
+    stale.delete()
+    for number, (place_id, round_number) in enumerate(sorted(pairs), start=1):
+        recount(place_id, round_number)
+        if progress:
+            progress(number, len(pairs), place_id, round_number)
+    return len(pairs)
+
+
+@dataclass(frozen=True)
+class ThemeFigures:
+    """One theme's figures. Every number is None when they may not be shown."""
+
+    key: str
+    name: str
+    shown: bool
+    count: int | None
+    mean: float | None
+    median: float | None
+    distribution: tuple[int, ...] | None
+    comments: int | None
+
+    @property
+    def is_confidence_measure(self) -> bool:
+        return self.key == CONFIDENCE_THEME
+
+    @property
+    def distribution_pairs(self) -> list[tuple[int, int]]:
+        return list(zip(SCORES, self.distribution or (), strict=False))
+
+
+@dataclass(frozen=True)
+class RoundFigures:
+    """A place (or an area) in one round: totals and the 14 themes in compass order."""
+
+    label: str
+    round_number: int | None
+    shown: bool
+    responses: int | None
+    participants: int | None
+    themes: list[ThemeFigures] = field(default_factory=list)
+    minimum: int = 5
+
+    def theme(self, key: str) -> ThemeFigures:
+        return next(theme for theme in self.themes if theme.key == key)
+
+    @property
+    def any_theme_shown(self) -> bool:
+        return any(theme.shown for theme in self.themes)
+
+    @property
+    def means(self) -> dict[str, float | None]:
+        return {theme.key: theme.mean for theme in self.themes}
+
+
+def mean_of(distribution: tuple[int, ...]) -> float | None:
+    count = sum(distribution)
+    if not count:
+        return None
+    return sum(score * n for score, n in zip(SCORES, distribution, strict=True)) / count
+
+
+def median_of(distribution: tuple[int, ...]) -> float | None:
+    """The median score from counts per score (the mean of the middle two when even)."""
+    count = sum(distribution)
+    if not count:
+        return None
+
+    def nth(position: int) -> int:  # 0-based position in the sorted scores
+        seen = 0
+        for score, n in zip(SCORES, distribution, strict=True):
+            seen += n
+            if position < seen:
+                return score
+        raise ValueError(position)
+
+    if count % 2:
+        return float(nth(count // 2))
+    return (nth(count // 2 - 1) + nth(count // 2)) / 2
+
+
+def _figures(
+    label: str,
+    round_number: int | None,
+    responses: int,
+    participants: int,
+    distributions: dict[str, tuple[int, ...]],
+    comments: dict[str, int],
+    *,
+    public: bool,
+) -> RoundFigures:
+    minimum = min_responses()
+    enough = responses >= minimum
+    themes = []
+    for theme in STANDARD_2015.themes:
+        distribution = distributions.get(theme.key, (0,) * len(SCORES))
+        count = sum(distribution)
+        shown = enough and count >= minimum
+        hide = public and not shown
+        themes.append(
+            ThemeFigures(
+                key=theme.key,
+                name=theme.name,
+                shown=shown,
+                count=None if hide else count,
+                mean=None if hide else mean_of(distribution),
+                median=None if hide else median_of(distribution),
+                distribution=None if hide else distribution,
+                comments=None if hide else comments.get(theme.key, 0),
+            )
+        )
+    hide_totals = public and not enough
+    return RoundFigures(
+        label=label,
+        round_number=round_number,
+        shown=enough,
+        responses=None if hide_totals else responses,
+        participants=None if hide_totals else participants,
+        themes=themes,
+        minimum=minimum,
+    )
+
+
+def _combine(label: str, round_number, tallies: Iterable[RoundTally], *, public: bool):
+    responses = participants = 0
+    distributions = {key: [0] * len(SCORES) for key in THEME_KEYS}
+    comments = dict.fromkeys(THEME_KEYS, 0)
+    for tally in tallies:
+        responses += tally.responses
+        participants += tally.participants
+        for theme_tally in tally.themes.all():
+            if theme_tally.theme not in distributions:
+                continue
+            for index, n in enumerate(theme_tally.distribution.values()):
+                distributions[theme_tally.theme][index] += n
+            comments[theme_tally.theme] += theme_tally.comments
+    return _figures(
+        label,
+        round_number,
+        responses,
+        participants,
+        {key: tuple(values) for key, values in distributions.items()},
+        comments,
+        public=public,
+    )
+
+
+def public_figures(label: str, round_number, tallies: Iterable[RoundTally]) -> RoundFigures:
+    """Figures safe to publish: anything under the minimum has no numbers."""
+    return _combine(label, round_number, tallies, public=True)
+
+
+def staff_figures(label: str, round_number, tallies: Iterable[RoundTally]) -> RoundFigures:
+    """All the numbers, for staff; `shown` says what the public would see."""
+    return _combine(label, round_number, tallies, public=False)
+
+
+def tallies_for(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], RoundTally]:
+    """The tallies of the given (place id, round) pairs, with their themes, in two queries."""
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    condition = Q()
+    for place_id, round_number in pairs:
+        condition |= Q(place_id=place_id, round_number=round_number)
+    tallies = RoundTally.objects.filter(condition).prefetch_related("themes")
+    return {(t.place_id, t.round_number): t for t in tallies}
