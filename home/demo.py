@@ -1292,7 +1292,11 @@ def _ensure_menus(site, pages, created_slugs, step):
     footer = FlatMenu.objects.filter(site=site, handle=FOOTER_MENU_HANDLE).first()
     if footer is None:
         footer = FlatMenu.objects.create(site=site, handle=FOOTER_MENU_HANDLE, title="Footer")
-        for index, slug in enumerate([ACCESSIBILITY_SLUG, PRIVACY_SLUG, LOCAL_DEMOCRACY_SLUG]):
+        # The accessibility statement and privacy notice come from the
+        # organisation settings in their own footer column; the menu adds
+        # what people look for next.
+        footer_slugs = [LOCAL_DEMOCRACY_SLUG, PLACE_STANDARD_SLUG, NEW_CITIZENSHIP_SLUG]
+        for index, slug in enumerate(footer_slugs):
             FlatMenuItem.objects.create(menu=footer, link_page=pages[slug], sort_order=index)
         notes.append("created the footer menu")
     step("Menus: " + ("; ".join(notes) if notes else "nothing missing"))
