@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -107,6 +108,8 @@ def test_comment_export_neutralises_spreadsheet_formulas(admin_client, page):
     url = reverse("conversation_feedback_comments") + f"?page={page.pk}"
     html = admin_client.get(url).content.decode()
     assert "=HYPERLINK(1)" in html and "Fine" in html
+    answers = re.findall(r"<td[^>]*>\s*(Yes|No)\s*</td>", html)
+    assert sorted(answers) == ["No", "Yes"]  # the Helpful? column on screen
     export = admin_client.get(url + "&export=csv")
     text = b"".join(export.streaming_content).decode()
     assert "'=HYPERLINK(1)" in text
