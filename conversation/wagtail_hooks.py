@@ -1,7 +1,6 @@
 from django.core.exceptions import PermissionDenied
-from django.urls import path, reverse
+from django.urls import reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
@@ -22,6 +21,7 @@ from conversation.sections import (
     crowdfunding_section,
     stories_section,
 )
+from home.admin_tools import PermissionMenuItem, report_urls
 from home.exports import SafeSpreadsheetExportMixin
 from places.models import PLACE_PAGE_SECTIONS_HOOK
 
@@ -134,42 +134,26 @@ modeladmin_register(ConversationAdminGroup)
 @hooks.register("register_admin_urls")
 def register_feedback_report_urls():
     return [
-        path(
-            "reports/page-feedback/",
-            PageFeedbackReportView.as_view(),
-            name="conversation_feedback_report",
+        *report_urls(
+            "reports/page-feedback/", PageFeedbackReportView, "conversation_feedback_report"
         ),
-        path(
-            "reports/page-feedback/results/",
-            PageFeedbackReportView.as_view(results_only=True),
-            name="conversation_feedback_report_results",
-        ),
-        path(
+        *report_urls(
             "reports/page-feedback/comments/",
-            PageFeedbackCommentsView.as_view(),
-            name="conversation_feedback_comments",
-        ),
-        path(
-            "reports/page-feedback/comments/results/",
-            PageFeedbackCommentsView.as_view(results_only=True),
-            name="conversation_feedback_comments_results",
+            PageFeedbackCommentsView,
+            "conversation_feedback_comments",
         ),
     ]
 
 
-class FeedbackReportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("conversation.view_pagefeedback")
-
-
 @hooks.register("register_reports_menu_item")
 def register_feedback_report_menu_item():
-    return FeedbackReportMenuItem(
+    return PermissionMenuItem(
         "Was this page helpful?",
         reverse("conversation_feedback_report"),
         name="page-feedback",
         icon_name="help",
         order=1500,
+        permission="conversation.view_pagefeedback",
     )
 
 

@@ -7,4 +7,4 @@ class EngagementConfig(AppConfig):
 
     def ready(self):
         # Hooks other apps read about wards (councillor pages); see the module.
-        from engagement import signals, ward_hooks  # noqa: F401
+        from engagement import insight_sections, signals, ward_hooks  # noqa: F401

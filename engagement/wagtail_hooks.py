@@ -12,16 +12,22 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.snippets.models import register_snippet
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 from wagtail_modeladmin.views import IndexView, InspectView
 
-from engagement import views
+from engagement import insight_admin, views
 from engagement.export import EXPORT_COLUMNS, export_row, safe_cell
+from engagement.insight_admin import (
+    PlaceInsightViewSet,
+    PlaceResultsReportView,
+    construct_homepage_panels,
+)
 from engagement.models import FollowUpContact, PlaceStandardFormPage, Submission
 from engagement.themes import SCORE_MAX, get_tool_version
+from home.admin_tools import PermissionMenuItem, report_urls
 from home.models import HOME_PAGE_SECTIONS_HOOK
 from home.sections import Section
 from places.models import PLACE_PAGE_SECTIONS_HOOK
@@ -190,15 +196,14 @@ def register_staff_entry_urls():
     ]
 
 
-class StaffEntryMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("engagement.add_submission")
-
-
 @hooks.register("register_admin_menu_item")
 def register_staff_entry_menu_item():
-    return StaffEntryMenuItem(
-        "Enter a response", reverse("engagement_enter_index"), icon_name="edit", order=251
+    return PermissionMenuItem(
+        "Enter a response",
+        reverse("engagement_enter_index"),
+        icon_name="edit",
+        order=251,
+        permission="engagement.add_submission",
     )
 
 
@@ -234,4 +239,57 @@ def home_page_open_engagements(page, request):
         template="components/engagement/home_section.html",
         context={"form_pages": form_pages},
         order=30,
+    )
+
+
+# --- Place insight: the snippet, moderation, dashboard and report (see insight_admin) ---
+
+register_snippet(PlaceInsightViewSet)
+hooks.register("construct_homepage_panels", construct_homepage_panels)
+
+
+@hooks.register("register_admin_urls")
+def register_insight_urls():
+    return [
+        path(
+            "engagement/moderate/",
+            insight_admin.moderate_comments,
+            name="engagement_moderate_comments",
+        ),
+        *report_urls(
+            "reports/place-standard-results/", PlaceResultsReportView, "engagement_results_report"
+        ),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_moderation_menu_item():
+    return PermissionMenuItem(
+        "Moderate comments",
+        reverse("engagement_moderate_comments"),
+        name="moderate-comments",
+        icon_name="comment",
+        order=253,
+        permission=insight_admin.MODERATE_PERMISSION,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_results_report_menu_item():
+    return PermissionMenuItem(
+        "Place Standard results",
+        reverse("engagement_results_report"),
+        name="place-standard-results",
+        icon_name="view",
+        order=1450,
+        permission=insight_admin.VIEW_SUBMISSION_PERMISSION,
+    )
+
+
+@hooks.register("register_permissions")
+def register_moderation_permission():
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(
+        content_type__app_label="engagement", codename="moderate_themescore"
     )

@@ -1,11 +1,11 @@
 from django.http import Http404
-from django.urls import path, reverse
+from django.urls import reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
+from home.admin_tools import PermissionMenuItem, report_urls
 from home.sections import Section
 from places.models import PLACE_PAGE_SECTIONS_HOOK
 from schools.downloads import document_is_public, user_is_editor
@@ -74,32 +74,21 @@ def participating_schools_section(place_page, request):
 @hooks.register("register_admin_urls")
 def register_report_urls():
     return [
-        path(
-            "reports/learning-resource-downloads/",
-            DownloadsReportView.as_view(),
-            name="schools_downloads_report",
-        ),
-        path(
-            "reports/learning-resource-downloads/results/",
-            DownloadsReportView.as_view(results_only=True),
-            name="schools_downloads_report_results",
+        *report_urls(
+            "reports/learning-resource-downloads/", DownloadsReportView, "schools_downloads_report"
         ),
     ]
 
 
-class DownloadsReportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("schools.view_downloadcount")
-
-
 @hooks.register("register_reports_menu_item")
 def register_downloads_report_menu_item():
-    return DownloadsReportMenuItem(
+    return PermissionMenuItem(
         "Resource downloads",
         reverse("schools_downloads_report"),
         name="learning-resource-downloads",
         icon_name="download",
         order=1400,
+        permission="schools.view_downloadcount",
     )
 
 

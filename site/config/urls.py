@@ -18,6 +18,7 @@ urlpatterns = [
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("", include("schools.urls")),
     path("", include("conversation.urls")),
+    path("results/", include("engagement.insight_urls")),
 ]
 
 if settings.SERVE_MEDIA:

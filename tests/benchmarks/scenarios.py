@@ -60,6 +60,7 @@ class ResolvedRequest:
 
 PAGES = "tests.benchmarks.site_content:pages"
 ENGAGEMENT = "tests.benchmarks.engagement_content:place_with_form"
+INSIGHT = "tests.benchmarks.insight_content:published_results"
 
 
 def _prepare_engagement_post(base_url, facts):
@@ -108,6 +109,20 @@ SCENARIOS: list[Scenario] = [
         prepare=_prepare_engagement_post,
         describe="a full Place Standard response (14 themes) posted to {engagement_form_path}; "
         "each stores a new response, so the database grows as it runs",
+    ),
+    Scenario(
+        name="results",
+        path="{insight_results_path}",
+        setup=INSIGHT,
+        describe="published results {insight_results_path}: compass with overlays, table, "
+        "comments ({insight_source} content)",
+    ),
+    Scenario(
+        name="results overview",
+        path="{insight_overview_path}",
+        setup=INSIGHT,
+        describe="district overview {insight_overview_path}: every published place compared "
+        "({insight_source} content)",
     ),
 ]
 

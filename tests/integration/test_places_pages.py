@@ -139,4 +139,4 @@ def test_place_page_queries_do_not_grow_with_places(client, place_index):
 
         return _make
 
-    assert_same_query_count(make(10), make(490), lambda: client.get(town.url), max_queries=35)
+    assert_same_query_count(make(10), make(490), lambda: client.get(town.url), max_queries=38)
