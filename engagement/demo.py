@@ -129,15 +129,38 @@ DEMO_RESPONSES = {
 }
 
 DEMO_COMMENTS = {
-    "traffic_parking": "Example comment: parking on the pavement near the school makes the "
-    "walk with a pushchair hard.",
-    "care_maintenance": "Example comment: the litter bins by the bus station overflow at weekends.",
-    "influence_control": "Example comment: I would take part more if I heard back about what "
-    "happened after the last consultation.",
-    "natural_space": "Example comment: the riverside path is the best thing about living here.",
-    "identity_belonging": "Example comment: the market and the festivals make it feel like home.",
-    "public_transport": "Example comment: the last bus back from Huddersfield leaves too early "
-    "for evening shifts.",
+    "traffic_parking": [
+        "Example comment: parking on the pavement near the school makes the walk with a "
+        "pushchair hard.",
+        "Example comment: the junction by the market is a worry at school closing time.",
+        "Example comment: lorries cut through the estate to avoid the ring road.",
+    ],
+    "care_maintenance": [
+        "Example comment: the litter bins by the bus station overflow at weekends.",
+        "Example comment: the subway under the ring road needs new lighting and a clean.",
+        "Example comment: volunteers keep the flower beds going; they could use some help.",
+    ],
+    "influence_control": [
+        "Example comment: I would take part more if I heard back about what happened after "
+        "the last consultation.",
+        "Example comment: meetings are always in working hours, so I can never go.",
+        "Example comment: our residents' group was listened to about the park, which helped.",
+    ],
+    "natural_space": [
+        "Example comment: the riverside path is the best thing about living here.",
+        "Example comment: the woods are lovely but the paths get very muddy in winter.",
+        "Example comment: more benches in the park would help older people use it.",
+    ],
+    "identity_belonging": [
+        "Example comment: the market and the festivals make it feel like home.",
+        "Example comment: people from different communities mix at the Saturday market.",
+        "Example comment: the old mill buildings give the town its character.",
+    ],
+    "public_transport": [
+        "Example comment: the last bus back from Huddersfield leaves too early for evening shifts.",
+        "Example comment: the train station has no step-free way onto one platform.",
+        "Example comment: buses are reliable in the day, not so much on Sundays.",
+    ],
 }
 #: An example of a comment a moderator redacts: the name is hidden, the point kept.
 DEMO_REDACTED = (
@@ -190,7 +213,8 @@ def load_responses(step):
                     if rng.random() < 0.06:
                         continue
                     score = min(7, max(1, 4 + leaning[key] + rng.choice((-1, 0, 0, 1))))
-                    comment = DEMO_COMMENTS.get(key, "") if number % 9 == 1 else ""
+                    variants = DEMO_COMMENTS.get(key, [""])
+                    comment = variants[(number // 9) % len(variants)] if number % 9 == 1 else ""
                     if key == DEMO_REDACTED[0] and number == 2:
                         comment = DEMO_REDACTED[1]
                     rows.append(

@@ -144,6 +144,7 @@ def test_engagement_index_lists_open_then_closed_forms(client, home_page):
     )
     html = client.get(index.url).content.decode()
     assert html.index("Open one") < html.index("Closed one")
+    assert 'href="/results/"' in html  # what places have told us so far
     assert_valid_html(html)
 
 
