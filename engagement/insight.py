@@ -237,8 +237,12 @@ def tallies_for(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Round
     pairs = set(pairs)
     if not pairs:
         return {}
-    condition = Q()
-    for place_id, round_number in pairs:
-        condition |= Q(place_id=place_id, round_number=round_number)
-    tallies = RoundTally.objects.filter(condition).prefetch_related("themes")
+    # Two IN lists rather than one OR per pair: a long OR chain hits SQLite's
+    # expression depth limit (1,000) at a few thousand place rounds. The IN lists may also
+    # match a place's other rounds; those are dropped here.
+    tallies = RoundTally.objects.filter(
+        place_id__in={place_id for place_id, _ in pairs},
+        round_number__in={round_number for _, round_number in pairs},
+    ).prefetch_related("themes")
+    tallies = [t for t in tallies if (t.place_id, t.round_number) in pairs]
     return {(t.place_id, t.round_number): t for t in tallies}

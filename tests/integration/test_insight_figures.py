@@ -215,3 +215,15 @@ def test_an_online_response_is_in_the_tally_as_soon_as_it_is_stored(client, home
     tally = RoundTally.objects.get(place=form_page.place, round_number=1)
     assert tally.responses == 1
     assert ThemeTally.objects.get(round_tally=tally, theme="moving_around").score_2 == 1
+
+
+def test_tallies_for_many_places_and_rounds_in_two_queries(django_assert_num_queries):
+    """A district with many places must not build a query too deep for SQLite."""
+    form_page = PlaceStandardFormPageFactory()
+    RoundTally.objects.bulk_create(
+        RoundTally(place=form_page.place, round_number=n) for n in range(1, 6001)
+    )
+    wanted = [(form_page.place_id, n) for n in range(1, 6001, 2)]
+    with django_assert_num_queries(2):
+        tallies = tallies_for(wanted)
+    assert sorted(tallies) == sorted(wanted)
