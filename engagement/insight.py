@@ -1,9 +1,13 @@
 """Figures for place insight: keeping tallies current and reading them safely.
 
-`recount` rebuilds the tally of one place and round from the accepted
-responses; it runs whenever a response is stored, changes status or is
-deleted (see `engagement.signals`), inside the same transaction, holding a
-row lock on the round's tally so concurrent responses are counted in turn.
+`count_in` adds one accepted response to its place and round's tally (or,
+with `sign=-1`, takes it out) with a few UPDATE ... SET n = n + 1 queries,
+the same however many responses the place already has. It runs in the
+transaction that stores the response, and when a response changes status or
+is deleted (`engagement.signals`). Row locks taken by those UPDATEs, always
+the round's row first and then its themes, make concurrent responses count
+in turn. `recount` rebuilds one round's tally from the responses themselves:
+the repair tool (`manage.py recount_insight`) and the tests' reference.
 
 `public_figures` is the only way public pages and open data read figures: a
 place with fewer responses than `INSIGHT_MIN_RESPONSES`, or a theme with
@@ -19,7 +23,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, F, Q, Sum, Value, When
+from django.utils import timezone
 
 from engagement.insight_models import SCORES, RoundTally, ThemeTally
 from engagement.themes import STANDARD_2015, THEME_KEYS
@@ -29,6 +34,52 @@ CONFIDENCE_THEME = "influence_control"
 
 def min_responses() -> int:
     return max(1, int(getattr(settings, "INSIGHT_MIN_RESPONSES", 5)))
+
+
+def count_in(submission, answers=None, *, sign: int = 1, place_id=None, round_number=None):
+    """Add an accepted response to its round's tally (sign=-1: take it out again).
+
+    `answers` is the response's (theme, score or None, comment) triples; when
+    not given they are read from its stored theme rows. `place_id` and
+    `round_number` override the submission's own, for taking a response out
+    of the round it was counted in before an edit moved it.
+    """
+    place_id = submission.place_id if place_id is None else place_id
+    round_number = submission.round_number if round_number is None else round_number
+    if answers is None:
+        answers = list(submission.scores.values_list("theme", "score", "comment"))
+    with transaction.atomic():
+        RoundTally.objects.bulk_create(
+            [RoundTally(place_id=place_id, round_number=round_number)], ignore_conflicts=True
+        )
+        this_round = RoundTally.objects.filter(place_id=place_id, round_number=round_number)
+        this_round.update(
+            responses=F("responses") + sign,
+            participants=F("participants") + sign * submission.participants,
+            updated_at=timezone.now(),
+        )
+        themes = {theme for theme, _score, _comment in answers}
+        if not themes:
+            return
+        tally_id = this_round.values_list("pk", flat=True).get()
+        ThemeTally.objects.bulk_create(
+            [ThemeTally(round_tally_id=tally_id, theme=theme) for theme in sorted(themes)],
+            ignore_conflicts=True,
+        )
+        changes = {}
+        for score in SCORES:
+            scored = [theme for theme, given, _comment in answers if given == score]
+            if scored:
+                changes[f"score_{score}"] = F(f"score_{score}") + Case(
+                    When(theme__in=scored, then=Value(sign)), default=Value(0)
+                )
+        commented = [theme for theme, _score, comment in answers if comment]
+        if commented:
+            changes["comments"] = F("comments") + Case(
+                When(theme__in=commented, then=Value(sign)), default=Value(0)
+            )
+        if changes:
+            ThemeTally.objects.filter(round_tally_id=tally_id, theme__in=themes).update(**changes)
 
 
 def recount(place_id: int, round_number: int) -> RoundTally:

@@ -4,12 +4,12 @@ Three kinds of record:
 
 - Tallies (`RoundTally`, `ThemeTally`) hold the running figures for one place
   and round: responses, participants and, per theme, how many people gave
-  each score from 1 to 7 and how many commented. They are recounted for that
-  one place and round whenever a response is stored, changes status or is
-  deleted (`engagement.insight.recount`), so a results page reads a handful
-  of rows instead of aggregating every response on each view. Counts per
-  score make every figure exact (mean, median, distribution) and let tallies
-  be added together for a wider area.
+  each score from 1 to 7 and how many commented. Each response stored,
+  marked as spam or deleted adds or takes away its own counts
+  (`engagement.insight.count_in`), so neither storing a response nor showing
+  a results page costs more as a place's responses grow. Counts per score
+  make every figure exact (mean, median, distribution) and let tallies be
+  added together for a wider area.
 - `PlaceInsight` is the editors' snippet for a place and round: the summary
   of what we heard, the actions that follow and the comments to highlight.
   Nothing about the round is public until an editor publishes it.

@@ -5,7 +5,7 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from engagement.insight import recount
+from engagement.insight import count_in
 from engagement.models import (
     CURRENT_CONSENT_VERSION,
     Channel,
@@ -28,11 +28,13 @@ def _create(form_page, form, **fields):
         extra_answers=form.extra_answers(),
         **fields,
     )
+    answers = form.theme_answers()
     ThemeScore.objects.bulk_create(
         ThemeScore(submission=submission, theme=key, score=score, comment=comment)
-        for key, score, comment in form.theme_answers()
+        for key, score, comment in answers
     )
-    recount(submission.place_id, submission.round_number)
+    if submission.status == Status.ACCEPTED:
+        count_in(submission, answers)
     return submission
 
 

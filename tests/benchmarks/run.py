@@ -272,6 +272,17 @@ def report(rows: list[dict], config: dict) -> None:
         "  req/s vs bare: share of the bare page's throughput; "
         "p50 vs bare: how many times slower the median response is."
     )
+    by_name = {row["name"]: row for row in rows}
+    for row in rows:
+        other = by_name.get(row.get("compare_to") or "")
+        if other is None:
+            continue
+        rps = ratio(row["requests_per_second"], other["requests_per_second"])
+        p50 = ratio(row["p50_ms"], other["p50_ms"])
+        print(
+            f"  {row['name']} vs {other['name']}: req/s {format_ratio(rps)}, "
+            f"p50 {format_ratio(p50)} (1.00x: as fast)"
+        )
 
 
 def format_ratio(value: float | None) -> str:
@@ -329,6 +340,7 @@ def main(argv: list[str]) -> None:
                     "method": request.method,
                     "path": request.path,
                     "description": scenario.describe.format_map(scenario_facts),
+                    "compare_to": scenario.compare_to,
                     **result.summary(),
                 }
             )

@@ -35,6 +35,8 @@ class Scenario:
     prepare: Prepare | None = None
     #: Shown under the table, with placeholders filled in.
     describe: str = ""
+    #: Another scenario's name: the report prints this one's figures relative to it.
+    compare_to: str | None = None
 
     def resolve(self, facts: Mapping[str, str]) -> "ResolvedRequest":
         try:
@@ -61,6 +63,7 @@ class ResolvedRequest:
 PAGES = "tests.benchmarks.site_content:pages"
 ENGAGEMENT = "tests.benchmarks.engagement_content:place_with_form"
 INSIGHT = "tests.benchmarks.insight_content:published_results"
+INSIGHT_SCALE = "tests.benchmarks.insight_content:results_at_scale"
 
 
 def _prepare_engagement_post(base_url, facts):
@@ -123,6 +126,19 @@ SCENARIOS: list[Scenario] = [
         setup=INSIGHT,
         describe="district overview {insight_overview_path}: every published place compared "
         "({insight_source} content)",
+    ),
+    Scenario(
+        name="results 1k",
+        path="{insight_1000_path}",
+        setup=INSIGHT_SCALE,
+        describe="results page of a place with 1,000 responses ({insight_aggregation})",
+    ),
+    Scenario(
+        name="results 100k",
+        path="{insight_100000_path}",
+        setup=INSIGHT_SCALE,
+        describe="results page of a place with 100,000 responses",
+        compare_to="results 1k",
     ),
 ]
 

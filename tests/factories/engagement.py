@@ -6,7 +6,7 @@ import factory
 import wagtail_factories
 from django.utils import timezone
 
-from engagement.insight import recount
+from engagement.insight import count_in
 from engagement.models import (
     Channel,
     EngagementIndexPage,
@@ -79,7 +79,8 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
             for key, (score, comment) in answers.items()
         )
         # As the services do once a response's theme rows exist.
-        recount(obj.place_id, obj.round_number)
+        if obj.status == Status.ACCEPTED:
+            count_in(obj, [(key, score, comment) for key, (score, comment) in answers.items()])
 
 
 class EngagementIndexPageFactory(wagtail_factories.PageFactory):

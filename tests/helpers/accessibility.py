@@ -31,12 +31,31 @@ _RUN_AXE = """async (options) => {
 }"""
 
 
+def settle_animations(page, timeout_ms: int = 5000) -> None:
+    """Wait for running CSS animations and transitions to end.
+
+    axe reads computed colours: halfway through a fade (Wagtail's admin
+    messages fade in) a colour is a blend that fails contrast although the
+    finished one passes. Long or endless decorative animations (Wagtail's
+    badge "ping" runs for 25 seconds) are left alone.
+    """
+    page.wait_for_function(
+        """(limit) => document.getAnimations().every((animation) => {
+            const timing = animation.effect && animation.effect.getComputedTiming();
+            return animation.playState !== "running" || !timing || timing.endTime > limit;
+        })""",
+        arg=timeout_ms,
+        timeout=timeout_ms,
+    )
+
+
 def axe_violations(page, tags: list[str] | None = None) -> list[dict]:
     """Run axe on the page's current document and return its violations."""
     if not AXE_SCRIPT.exists():
         raise RuntimeError(f"{AXE_SCRIPT} is missing: run `npm ci` (or `make install-test`).")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_SCRIPT))
+    settle_animations(page)
     options = {
         "runOnly": {"type": "tag", "values": tags or WCAG_TAGS},
         "resultTypes": ["violations"],

@@ -11,9 +11,12 @@ import random
 import statistics
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from engagement.insight import (
+    count_in,
     median_of,
     public_figures,
     recount,
@@ -227,3 +230,68 @@ def test_tallies_for_many_places_and_rounds_in_two_queries(django_assert_num_que
     with django_assert_num_queries(2):
         tallies = tallies_for(wanted)
     assert sorted(tallies) == sorted(wanted)
+
+
+def tally_rows(place_id, round_number):
+    tally = RoundTally.objects.get(place_id=place_id, round_number=round_number)
+    themes = {
+        row["theme"]: row
+        for row in ThemeTally.objects.filter(round_tally=tally).values(
+            "theme", *[f"score_{s}" for s in range(1, 8)], "comments"
+        )
+    }
+    # A theme row left at all zeros is the same as no row.
+    themes = {k: v for k, v in themes.items() if any(n for key, n in v.items() if key != "theme")}
+    return tally.responses, tally.participants, themes
+
+
+def test_counting_in_and_out_agrees_with_a_full_recount_after_any_changes():
+    form_page = PlaceStandardFormPageFactory()
+    rng = random.Random(7)  # noqa: S311 - repeatable test data
+    submissions = [
+        SubmissionFactory(form_page=form_page, scores=answers, participants=rng.randint(1, 3))
+        for answers in make_responses(seed=9, n=30)
+    ]
+    for submission in rng.sample(submissions, 12):
+        action = rng.choice(["spam", "accept", "delete", "participants"])
+        if action == "delete":
+            submission.delete()
+            submissions.remove(submission)
+        elif action == "participants":
+            submission.participants += 4
+            submission.save()
+        else:
+            submission.status = Status.SPAM if action == "spam" else Status.ACCEPTED
+            submission.save()
+    incremental = tally_rows(form_page.place_id, 1)
+    recount(form_page.place_id, 1)
+    assert incremental == tally_rows(form_page.place_id, 1)
+
+
+def test_moving_a_response_to_another_round_moves_its_counts():
+    form_page = PlaceStandardFormPageFactory()
+    moved = SubmissionFactory(form_page=form_page, scores={"moving_around": (6, "")})
+    SubmissionFactory(form_page=form_page, scores={"moving_around": (2, "")})
+    moved.round_number = 2
+    moved.save()
+    assert tally_rows(form_page.place_id, 1)[0] == 1
+    assert tally_rows(form_page.place_id, 1)[2]["moving_around"]["score_6"] == 0
+    assert tally_rows(form_page.place_id, 2)[2]["moving_around"]["score_6"] == 1
+
+
+def test_storing_a_response_costs_the_same_queries_however_many_came_before():
+    """Counting a response in is O(1): five statements (and a savepoint pair)."""
+    form_page = PlaceStandardFormPageFactory()
+    answers = [(key, 5, "a comment") for key in THEME_KEYS]
+
+    def queries_to_count_one_in():
+        submission = SubmissionFactory.build(form_page=form_page)
+        submission.save()
+        with CaptureQueriesContext(connection) as captured:
+            count_in(submission, answers)
+        return len(captured)
+
+    first = queries_to_count_one_in()
+    for _ in range(40):
+        SubmissionFactory(form_page=form_page)
+    assert queries_to_count_one_in() == first <= 7
