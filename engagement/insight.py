@@ -120,14 +120,12 @@ def recount_all(progress=None) -> int:
 
     pairs = list(Submission.objects.values_list("place_id", "round_number").distinct().order_by())
     known = set(pairs)
-    stale = RoundTally.objects.exclude(
-        pk__in=[
-            t.pk
-            for t in RoundTally.objects.only("place_id", "round_number")
-            if (t.place_id, t.round_number) in known
-        ]
-    )
-    stale.delete()
+    stale = [
+        tally.pk
+        for tally in RoundTally.objects.only("place_id", "round_number")
+        if (tally.place_id, tally.round_number) not in known
+    ]
+    RoundTally.objects.filter(pk__in=stale).delete()
     for number, (place_id, round_number) in enumerate(sorted(pairs), start=1):
         recount(place_id, round_number)
         if progress:

@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -33,10 +33,11 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from engagement.compass import render_compass
 from engagement.insight import staff_figures, tallies_for
 from engagement.insight_models import ModerationDecision, PlaceInsight, RoundTally
-from engagement.models import COMMENT_MAX_LENGTH, Moderation, Status, Submission, ThemeScore
+from engagement.models import COMMENT_MAX_LENGTH, Moderation, Submission, ThemeScore
 from engagement.moderation import moderate
 from engagement.themes import STANDARD_2015
 from home.exports import SafeSpreadsheetExportMixin
+from places.models import PlacePage
 
 MODERATE_PERMISSION = "engagement.moderate_themescore"
 VIEW_SUBMISSION_PERMISSION = "engagement.view_submission"
@@ -225,22 +226,13 @@ def forbidden(request):
     return permission_denied(request, PermissionDenied())
 
 
-def moderation_queryset(status: str):
-    comments = ThemeScore.objects.filter(submission__status=Status.ACCEPTED).exclude(comment="")
-    if status == Moderation.PENDING:
-        comments = ThemeScore.objects.awaiting_moderation()
-    else:
-        comments = comments.filter(moderation=status)
-    return comments
-
-
 def moderation_listing(request):
     """The comments for one page of the screen, with their history, in a fixed number of queries."""
     status = request.GET.get("status") or Moderation.PENDING
     if status not in dict(STATUS_CHOICES):
         status = Moderation.PENDING
     place = _as_int(request.GET.get("place"))
-    comments = moderation_queryset(status)
+    comments = ThemeScore.objects.moderatable().filter(moderation=status)
     if place:
         comments = comments.filter(submission__place_id=place)
     comments = (
@@ -277,8 +269,7 @@ def moderate_comments(request):
     bound_form = None
     if request.method == "POST":
         comment = get_object_or_404(
-            ThemeScore.objects.filter(submission__status=Status.ACCEPTED)
-            .exclude(comment="")
+            ThemeScore.objects.moderatable()
             .select_related("submission")
             .annotate(place_title=F("submission__place__title")),
             pk=_as_int(request.POST.get("comment")),
@@ -313,8 +304,6 @@ def moderate_comments(request):
     if bound_form is not None and not any(e["form"] is bound_form for e in entries):
         # Decided on from another page or filter: show it first so the error is visible.
         entries.insert(0, {"comment": bound_form.comment, "form": bound_form})
-    from places.models import PlacePage
-
     context = {
         "header_title": "Moderate comments",
         "entries": entries,
@@ -451,7 +440,16 @@ class PlaceResultsReportView(SafeSpreadsheetExportMixin, ReportView):
 
     def get_queryset(self):
         return (
-            RoundTally.objects.annotate(place_title=F("place__title"))
+            RoundTally.objects.annotate(
+                place_title=F("place__title"),
+                published=Exists(
+                    PlaceInsight.objects.filter(
+                        place_id=OuterRef("place_id"),
+                        round_number=OuterRef("round_number"),
+                        live=True,
+                    )
+                ),
+            )
             .prefetch_related("themes")
             .order_by("place_title", "place_id", "round_number")
         )
@@ -464,12 +462,7 @@ class PlaceResultsReportView(SafeSpreadsheetExportMixin, ReportView):
     def decorate_paginated_queryset(self, object_list):
         if object_list and isinstance(next(iter(object_list)), dict):
             return object_list  # already decorated: ReportView calls this again
-        tallies = list(object_list)
-        published = published_pairs((t.place_id, t.round_number) for t in tallies)
-        return [
-            result_row(tally, (tally.place_id, tally.round_number) in published)
-            for tally in tallies
-        ]
+        return [result_row(tally) for tally in object_list]
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
         return super().as_spreadsheet(
@@ -477,24 +470,13 @@ class PlaceResultsReportView(SafeSpreadsheetExportMixin, ReportView):
         )
 
 
-def published_pairs(pairs) -> set[tuple[int, int]]:
-    pairs = set(pairs)
-    if not pairs:
-        return set()
-    condition = Q()
-    for place_id, round_number in pairs:
-        condition |= Q(place_id=place_id, round_number=round_number)
-    return set(
-        PlaceInsight.objects.filter(condition, live=True).values_list("place_id", "round_number")
-    )
-
-
-def result_row(tally: RoundTally, published: bool) -> dict:
+def result_row(tally: RoundTally) -> dict:
+    """One report row; `tally` comes annotated with `place_title` and `published`."""
     figures = staff_figures(tally.place_title, tally.round_number, [tally])
     row = {
         "place_title": tally.place_title,
         "round_number": tally.round_number,
-        "published": "yes" if published else "no",
+        "published": "yes" if tally.published else "no",
         "responses": tally.responses,
         "participants": tally.participants,
         "shown_publicly": "yes" if figures.shown else f"no: under {figures.minimum} responses",

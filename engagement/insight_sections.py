@@ -9,7 +9,7 @@ from wagtail import hooks
 from engagement.compass import render_compass
 from engagement.insight import CONFIDENCE_THEME, tallies_for
 from engagement.insight_models import PlaceInsight
-from engagement.insight_views import figures_for, results_url
+from engagement.insight_views import figures_for
 from home.sections import Section
 from places.models import PLACE_PAGE_SECTIONS_HOOK
 
@@ -34,7 +34,7 @@ def place_page_results(page, request):
             "place_title": page.title,
             "confidence": figures.theme(CONFIDENCE_THEME).mean,
             "compass": render_compass(figures, title=f"Compass for {figures.label}", small=True),
-            "url": results_url(insight),
+            "url": insight.get_absolute_url(),
         },
         order=30,
     )

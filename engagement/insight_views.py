@@ -18,7 +18,6 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.template.response import TemplateResponse
-from django.urls import reverse
 
 from engagement import open_data
 from engagement.compass import render_compass, render_confidence_chart
@@ -58,13 +57,6 @@ def district_label(round_number: int) -> str:
     return f"The whole district, round {round_number}"
 
 
-def results_url(insight) -> str:
-    return reverse(
-        "insight_results",
-        kwargs={"place_id": insight.place_id, "round_number": insight.round_number},
-    )
-
-
 # --- The district overview ---------------------------------------------------------------
 
 
@@ -75,7 +67,7 @@ class PlaceRow:
 
     @property
     def url(self) -> str:
-        return results_url(self.insight)
+        return self.insight.get_absolute_url()
 
     def compass(self):
         return render_compass(
@@ -190,7 +182,8 @@ def _results_context(place_id: int, round_number: int) -> dict:
 
     # Every published place in this round: the wider area, whichever it turns out to be.
     round_places = list(
-        PlaceInsight.objects.filter(live=True, place__live=True, round_number=round_number)
+        published()
+        .filter(round_number=round_number)
         .values_list("place_id", "place__path", "place__title")
         .order_by()
     )

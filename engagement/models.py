@@ -348,10 +348,12 @@ class ThemeScoreQuerySet(models.QuerySet):
             moderation=Moderation.APPROVED, submission__status=Status.ACCEPTED
         ).exclude(public_comment="")
 
+    def moderatable(self):
+        """Comments a moderator may decide on: any typed comment from a counted response."""
+        return self.filter(submission__status=Status.ACCEPTED).exclude(comment="")
+
     def awaiting_moderation(self):
-        return self.filter(
-            moderation=Moderation.PENDING, submission__status=Status.ACCEPTED
-        ).exclude(comment="")
+        return self.moderatable().filter(moderation=Moderation.PENDING)
 
 
 class ThemeScore(models.Model):

@@ -8,7 +8,6 @@ Imported from EngagementConfig.ready().
 """
 
 from django.db.models import Count, Q, Sum
-from django.urls import reverse
 from django.utils import timezone
 from wagtail import hooks
 from wagtail.models import Site
@@ -75,19 +74,13 @@ def place_standard_activity(ward_ids, since, until):
         .order_by("pk")
         .distinct()
     )
-    seen = set()
-    for pk, text, place_title, ward_id in approved:
-        if (pk, ward_id) in seen:
-            continue
-        seen.add((pk, ward_id))
+    # DISTINCT: a comment decided on twice in the week joins its decisions twice.
+    for _pk, text, place_title, ward_id in approved:
         digest = activity.setdefault(
             ward_id, {"ward_id": ward_id, "new_responses": 0, "comments": []}
         )
         digest["comments"].append({"text": text, "place": place_title})
     return list(activity.values())
-
-
-__all__ = ["open_place_standard_forms", "place_standard_activity"]
 
 
 @hooks.register("register_place_alert_items")
@@ -136,11 +129,7 @@ def published_place_insight(since):
             "result",
             str(insight.pk),
             f"What we heard: {insight.place.title}, {insight.heading_label.lower()}",
-            root_url
-            + reverse(
-                "insight_results",
-                kwargs={"place_id": insight.place_id, "round_number": insight.round_number},
-            ),
+            root_url + insight.get_absolute_url(),
             insight.first_published_at,
             frozenset({insight.place_id}),
         )

@@ -19,10 +19,7 @@ def published_results() -> dict[str, str]:
         insight = _create_results()
         source = "benchmark"
     return {
-        "insight_results_path": reverse(
-            "insight_results",
-            kwargs={"place_id": insight.place_id, "round_number": insight.round_number},
-        ),
+        "insight_results_path": insight.get_absolute_url(),
         "insight_overview_path": reverse("insight_overview"),
         "insight_source": source,
     }
@@ -74,16 +71,12 @@ def results_at_scale() -> dict[str, str]:
     at each scale, what storing one response costs the tallies (`count_in`)
     and what a full rebuild of the round (`recount`) costs per response.
     """
-    from django.urls import reverse
 
     facts = {}
     timings = []
     for responses in SCALES:
         insight = _place_with(responses)
-        facts[f"insight_{responses}_path"] = reverse(
-            "insight_results",
-            kwargs={"place_id": insight.place_id, "round_number": insight.round_number},
-        )
+        facts[f"insight_{responses}_path"] = insight.get_absolute_url()
         timings.append(_time_aggregation(insight, responses))
     facts["insight_aggregation"] = "; ".join(timings)
     print(f"    aggregation: {facts['insight_aggregation']}", flush=True)
