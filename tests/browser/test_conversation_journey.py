@@ -118,6 +118,10 @@ def test_story_is_moderated_then_sent_once_to_a_confirmed_subscriber(
     expect(approve).to_be_visible()
     assert not StoryPage.objects.get(pk=story.pk).live
     approve.click()
+    # Wait for the admin to finish the request (its message shows after the
+    # redirect): the test's own writes below would otherwise meet the live
+    # server's still-open transaction on the shared in-memory SQLite database.
+    expect(page.locator(".messages")).to_contain_text("Our street tidy")
     wait_until(lambda: StoryPage.objects.get(pk=story.pk).live)
     story.refresh_from_db()
     assert story.live
