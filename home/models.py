@@ -143,3 +143,23 @@ class OrganisationSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "organisation"
+
+
+class PersonalDataAccess(models.Model):
+    """Carries the one permission that reveals citizens' personal data (see home.permissions).
+
+    No table: the model exists so the permission has a home in Wagtail's group editor.
+    """
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [
+            (
+                "view_personal_data",
+                "Can see citizens' personal data (emails, names, contact details)",
+            )
+        ]
+
+    def __str__(self):
+        return "Personal data access"
