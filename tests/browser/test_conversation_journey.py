@@ -42,7 +42,7 @@ def check_page(page):
     assert_no_axe_violations(page)
 
 
-def wait_until(condition, timeout=15.0):
+def wait_until(condition, timeout=60.0):
     """Poll the database until the server has handled the browser's request."""
     deadline = time.monotonic() + timeout
     while not condition():

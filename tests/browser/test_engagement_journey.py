@@ -46,8 +46,14 @@ def admin_login(page, live_server, user):
 
 def publish(page):
     page.get_by_role("button", name="More actions").click()
-    page.get_by_role("button", name="Publish").click()
-    errors = page.locator(".error-message, .w-field__errors")
+    # Publishing posts the form and answers with a new page either way (the
+    # edit view after a redirect, or the form again with errors): wait for it
+    # rather than reading the old page while a slow machine is still posting.
+    with page.expect_navigation(timeout=60_000):
+        page.get_by_role("button", name="Publish").click()
+    # Wagtail 8 renders an empty .w-field__errors beside every field: only
+    # ones with text are errors.
+    errors = page.locator(".error-message, .w-field__errors").filter(has_text=re.compile(r"\S"))
     if errors.count():  # say which field an admin validation error is on
         raise AssertionError(errors.all_inner_texts())
     expect(page.locator(".messages")).to_contain_text("published")
