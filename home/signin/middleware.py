@@ -14,14 +14,23 @@ from django.urls import reverse
 
 from . import signals, throttle, two_factor
 
-# Views an unverified user must still reach (by URL name).
+# Views an unverified user must still reach (by URL name): signing in and out,
+# the two steps here, and what every admin page loads (the icon sprite, the
+# translations), which Wagtail serves to anyone.
 OPEN_VIEWS = {
     "wagtailadmin_login",
     "wagtailadmin_logout",
+    "wagtailadmin_sprite",
+    "wagtailadmin_javascript_catalog",
+    "wagtailadmin_password_reset",
+    "wagtailadmin_password_reset_done",
+    "wagtailadmin_password_reset_confirm",
+    "wagtailadmin_password_reset_complete",
     "signin_verify",
     "signin_setup",
     "admin:login",
     "admin:logout",
+    "admin:jsi18n",
 }
 
 

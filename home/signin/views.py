@@ -16,7 +16,7 @@ from . import throttle, two_factor
 
 class CodeForm(forms.Form):
     token = forms.CharField(
-        label="Code",
+        label="Sign-in code",
         max_length=64,
         strip=True,
         widget=forms.TextInput(
