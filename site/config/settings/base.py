@@ -271,3 +271,8 @@ LOGIN_ACCOUNT_MAX_DELAY = env_int("LOGIN_ACCOUNT_MAX_DELAY", 300)
 # second factor; on by default in production (production.py).
 OTP_REQUIRED_FOR_PERSONAL_DATA = env_bool("OTP_REQUIRED_FOR_PERSONAL_DATA", False)
 OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+# django-otp's own per-device throttle grows without bound, so anyone holding a
+# stolen password could lock a member of staff's authenticator for days; the
+# limits above (per address, and a capped hold per account) apply to codes instead.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
