@@ -397,3 +397,11 @@ def test_a_stolen_password_cannot_lock_staff_out_of_their_second_factor(
     response = client.post(VERIFY, {"token": next_code, "next": DASHBOARD}, REMOTE_ADDR=OFFICE)
     assert response.status_code == 302
     assert client.get(DASHBOARD).status_code == 200
+
+
+def test_the_account_screen_links_to_two_factor_setup(client, officer):
+    sign_in(client, "officer", PASSWORD, OFFICE)
+    response = client.get("/admin/account/")
+    assert response.status_code == 200
+    assert f'href="{SETUP}"' in response.content.decode()
+    assert "Set up two-factor sign-in" in response.content.decode()
