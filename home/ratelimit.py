@@ -6,6 +6,7 @@ cache key that expires with the window; it is never stored in the database.
 
 import hashlib
 import logging
+import math
 import time
 from dataclasses import dataclass
 
@@ -85,3 +86,67 @@ def check(request, scope: str, *, limit: int, window: int) -> Decision:
         logger.exception("Rate limit cache unavailable; allowing the request")
         return Decision(True)
     return Decision(count <= limit, retry_after)
+
+
+@dataclass
+class Tally:
+    count: int
+    retry_after: int
+
+
+def _subject_key(scope: str, subject: str, window: int, now: float) -> tuple[str, int]:
+    bucket = int(now // window)
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{scope}:{subject}".encode()).hexdigest()[:32]
+    return f"ratelimit:{scope}:{digest}:{bucket}", max(1, int((bucket + 1) * window - now))
+
+
+def count(scope: str, subject: str, *, window: int, add: int = 1) -> Tally:
+    """Count events for a subject that is not a request (an account name, say).
+
+    The same clock-aligned windows as `check`, and the subject hashed with the
+    secret key like a client address; `add=0` only reads. If the cache is down
+    the count reads as zero and the failure is logged, as `check` allows.
+    """
+    key, retry_after = _subject_key(scope, subject, window, time.time())
+    try:
+        if not add:
+            return Tally(cache.get(key, 0), retry_after)
+        cache.add(key, 0, timeout=window + 60)
+        try:
+            value = cache.incr(key, add)
+        except ValueError:  # expired between add() and incr()
+            cache.add(key, 0, timeout=window + 60)
+            value = cache.incr(key, add)
+    except Exception:
+        logger.exception("Rate limit cache unavailable; counting nothing")
+        return Tally(0, retry_after)
+    return Tally(value, retry_after)
+
+
+def forget(scope: str, subject: str, *, window: int) -> None:
+    """Start the subject's count for `scope` again (e.g. after a successful sign-in)."""
+    key, _ = _subject_key(scope, subject, window, time.time())
+    try:
+        cache.delete(key)
+    except Exception:
+        logger.exception("Rate limit cache unavailable; nothing forgotten")
+
+
+def hold(scope: str, subject: str, *, seconds: int) -> None:
+    """Refuse the subject for `seconds` from now (see `held`)."""
+    key, _ = _subject_key(f"{scope}:hold", subject, 1, 0)
+    try:
+        cache.set(key, time.time() + seconds, timeout=seconds + 60)
+    except Exception:
+        logger.exception("Rate limit cache unavailable; no hold kept")
+
+
+def held(scope: str, subject: str) -> int:
+    """Whole seconds left on the subject's hold for `scope`, or 0."""
+    key, _ = _subject_key(f"{scope}:hold", subject, 1, 0)
+    try:
+        until = cache.get(key)
+    except Exception:
+        logger.exception("Rate limit cache unavailable; no hold read")
+        return 0
+    return max(0, math.ceil(until - time.time())) if until else 0

@@ -58,6 +58,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Staff sign-in: throttling and two-factor (home/signin/)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "home.signin",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +77,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # After AuthenticationMiddleware: the second factor for the admin (home/signin/).
+    "django_otp.middleware.OTPMiddleware",
+    "home.signin.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -245,3 +253,26 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Staff sign-in (home/signin/). A client address may fail LOGIN_FAILURE_LIMIT
+# times per account in each LOGIN_FAILURE_WINDOW (seconds) before that address
+# is locked out of that account until the window ends; past
+# LOGIN_ACCOUNT_FAILURE_LIMIT failures on one account from anywhere, each
+# further failure holds the account for a growing delay (at most
+# LOGIN_ACCOUNT_MAX_DELAY seconds) except in browsers that signed in to it before.
+AUTHENTICATION_BACKENDS = ["home.signin.throttle.ThrottledModelBackend"]
+WAGTAILADMIN_USER_LOGIN_FORM = "home.signin.forms.ThrottledLoginForm"
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "home.signin.forms.ThrottledPasswordResetForm"  # noqa: S105
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 900)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 20)
+LOGIN_ACCOUNT_MAX_DELAY = env_int("LOGIN_ACCOUNT_MAX_DELAY", 300)
+# Everyone who can see personal data (and every superuser) must sign in with a
+# second factor; on by default in production (production.py).
+OTP_REQUIRED_FOR_PERSONAL_DATA = env_bool("OTP_REQUIRED_FOR_PERSONAL_DATA", False)
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+# django-otp's own per-device throttle grows without bound, so anyone holding a
+# stolen password could lock a member of staff's authenticator for days; the
+# limits above (per address, and a capped hold per account) apply to codes instead.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0

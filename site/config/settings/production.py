@@ -27,6 +27,9 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
+# Staff who can see personal data sign in with a second factor (home/signin/).
+OTP_REQUIRED_FOR_PERSONAL_DATA = env_bool("OTP_REQUIRED_FOR_PERSONAL_DATA", True)
+
 # Media on S3-compatible storage when a bucket is named (needs django-storages,
 # installed with `pip install "django-storages[s3]"`).
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")

@@ -1,0 +1,1 @@
+"""Staff sign-in: throttled password checks and a second factor (django-otp)."""
