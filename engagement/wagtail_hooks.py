@@ -13,6 +13,7 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
@@ -32,6 +33,7 @@ from engagement.models import FollowUpContact, PlaceStandardFormPage, Submission
 from engagement.themes import SCORE_MAX, get_tool_version
 from home.admin_tools import PermissionMenuItem, RecordViewSet, report_urls
 from home.models import HOME_PAGE_SECTIONS_HOOK
+from home.permissions import can_see_personal_data
 from home.sections import Section
 from places.models import PLACE_PAGE_SECTIONS_HOOK
 
@@ -53,13 +55,34 @@ class ViewPermissionHelper(PermissionHelper):
         return False
 
 
+def without_email_answers(submission, email_questions: dict) -> dict:
+    """The extra answers, less those to questions of the email type an editor may have added.
+
+    `email_questions` caches each form's email questions across a listing.
+    """
+    if submission.form_page_id not in email_questions:
+        email_questions[submission.form_page_id] = set(
+            submission.form_page.form_fields.filter(field_type="email").values_list(
+                "clean_name", flat=True
+            )
+        )
+    hidden = email_questions[submission.form_page_id]
+    return {k: v for k, v in (submission.extra_answers or {}).items() if k not in hidden}
+
+
 class SubmissionIndexView(IndexView):
     """The responses listing, with exports only for staff allowed to export."""
+
+    @cached_property
+    def email_questions(self) -> dict:
+        return {}
 
     def get_heading(self, queryset, field):
         return dict(EXPORT_COLUMNS)[field]
 
     def to_row_dict(self, item):
+        if not can_see_personal_data(self.request.user):
+            item.extra_answers = without_email_answers(item, self.email_questions)
         return export_row(item)
 
     def preprocess_field_value(self, field, value, export_format):
@@ -94,8 +117,11 @@ class SubmissionInspectView(InspectView):
                 if score.comment:
                     value += f". Comment: {score.comment}"
             fields.append({"label": theme.name, "value": value})
-        if self.instance.extra_answers:
-            for name, answer in self.instance.extra_answers.items():
+        answers = self.instance.extra_answers or {}
+        if not can_see_personal_data(self.request.user):
+            answers = without_email_answers(self.instance, {})
+        if answers:
+            for name, answer in answers.items():
                 fields.append({"label": name.replace("_", " ").capitalize(), "value": answer})
         return fields
 

@@ -127,3 +127,31 @@ def test_the_council_groups_exist_and_only_people_roles_see_personal_data(db):
     assert "engagement.export_submission" in perms("Engagement officers")
     assert PERSONAL_DATA_PERMISSION in perms("Follow-up officers")
     assert "conversation.delete_subscriber" in perms("Data protection officers")
+
+
+def test_answers_to_an_email_question_an_editor_added_need_the_permission(
+    client, django_user_model, home_page
+):
+    from tests.factories.engagement import PlaceStandardFormFieldFactory, SubmissionFactory
+
+    form_page = PlaceStandardFormPageFactory()
+    PlaceStandardFormFieldFactory(page=form_page, label="Your email", field_type="email")
+    PlaceStandardFormFieldFactory(page=form_page, label="Your street", field_type="singleline")
+    submission = SubmissionFactory(form_page=form_page)
+    submission.extra_answers = {
+        "your_email": "asked.person@example.org",
+        "your_street": "Mill Lane",
+    }
+    submission.save()
+    officer = staff(django_user_model, group="Engagement officers")
+    client.force_login(officer)
+    inspect = client.get(f"/admin/engagement/submission/inspect/{submission.pk}/").content
+    export = b"".join(client.get("/admin/engagement/submission/?export=csv").streaming_content)
+    for body in (inspect, export):
+        assert b"Mill Lane" in body
+        assert b"asked.person" not in body
+
+    officer.user_permissions.add(Permission.objects.get(codename="view_personal_data"))
+    client.force_login(type(officer).objects.get(pk=officer.pk))
+    inspect = client.get(f"/admin/engagement/submission/inspect/{submission.pk}/").content
+    assert b"asked.person@example.org" in inspect
