@@ -65,6 +65,20 @@ def create_groups(apps, schema_editor):
             )
 
 
+def relabel_subscriber_log_entries(apps, schema_editor):
+    """Audit log labels once held subscribers' addresses (their old `__str__`): drop them."""
+    from django.db.models import Value
+    from django.db.models.functions import Concat
+
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    ModelLogEntry = apps.get_model("wagtailcore", "ModelLogEntry")
+    subscriber = ContentType.objects.filter(app_label="conversation", model="subscriber").first()
+    if subscriber is not None:
+        ModelLogEntry.objects.filter(content_type=subscriber).update(
+            label=Concat(Value("Alert subscriber "), "object_id")
+        )
+
+
 def remove_groups(apps, schema_editor):
     apps.get_model("auth", "Group").objects.filter(name__in=GROUPS).delete()
 
@@ -75,9 +89,13 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("wagtailadmin", "0006_formstate"),
+        ("wagtailcore", "0098_apitoken"),
         ("engagement", "0002_place_insight"),
         ("conversation", "0002_body_place_standard_form_block"),
         ("schools", "0003_body_place_standard_form_block"),
     ]
 
-    operations = [migrations.RunPython(create_groups, remove_groups)]
+    operations = [
+        migrations.RunPython(create_groups, remove_groups),
+        migrations.RunPython(relabel_subscriber_log_entries, migrations.RunPython.noop),
+    ]

@@ -155,3 +155,20 @@ def test_answers_to_an_email_question_an_editor_added_need_the_permission(
     client.force_login(type(officer).objects.get(pk=officer.pk))
     inspect = client.get(f"/admin/engagement/submission/inspect/{submission.pk}/").content
     assert b"asked.person@example.org" in inspect
+
+
+def test_old_audit_log_labels_lose_subscribers_addresses(db):
+    import importlib
+
+    from django.apps import apps
+    from wagtail.models import ModelLogEntry
+
+    from tests.factories.conversation import SubscriberFactory
+
+    subscriber = SubscriberFactory(email="logged.person@example.org")
+    entry = ModelLogEntry.objects.log_action(subscriber, "wagtail.edit")
+    ModelLogEntry.objects.filter(pk=entry.pk).update(label=subscriber.email)  # the old __str__
+    migration = importlib.import_module("home.migrations.0004_staff_groups")
+    migration.relabel_subscriber_log_entries(apps, None)
+    entry.refresh_from_db()
+    assert entry.label == f"Alert subscriber {subscriber.pk}"
