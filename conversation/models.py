@@ -265,7 +265,8 @@ class Subscriber(models.Model):
         permissions = [("export_subscriber", "Can export alert subscribers' addresses")]
 
     def __str__(self):
-        return self.email
+        # Not the address: this label shows in admin titles, breadcrumbs and the audit log.
+        return f"Alert subscriber {self.pk}"
 
 
 class Subscription(models.Model):

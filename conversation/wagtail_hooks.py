@@ -1,10 +1,9 @@
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from wagtail import hooks
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
-from wagtail_modeladmin.views import IndexView
 
 from conversation.alerts import PLACE_ALERT_ITEMS_HOOK, story_alert_items
 from conversation.models import (
@@ -21,8 +20,7 @@ from conversation.sections import (
     crowdfunding_section,
     stories_section,
 )
-from home.admin_tools import PermissionMenuItem, report_urls
-from home.exports import SafeSpreadsheetExportMixin
+from home.admin_tools import PermissionMenuItem, RecordIndexView, RecordViewSet, report_urls
 from places.models import PLACE_PAGE_SECTIONS_HOOK
 
 # --- Curated content: snippets ------------------------------------------------
@@ -63,69 +61,69 @@ class CommunityViewSetGroup(SnippetViewSetGroup):
 register_snippet(CommunityViewSetGroup)
 
 
-# --- Operational records: modeladmin (personal data, permission only) --------
+# --- Operational records: read-only, personal data only with permission ----------
 
 
-class SubscriberIndexView(SafeSpreadsheetExportMixin, IndexView):
-    def dispatch(self, request, *args, **kwargs):
-        if request.GET.get(self.EXPORT_VAR) and not request.user.has_perm(
-            "conversation.export_subscriber"
-        ):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+def subscribed_places(subscriber) -> str:
+    return ", ".join(
+        f"{s.place.title}{'' if s.is_active else ' (not active)'}"
+        for s in subscriber.subscriptions.all()
+    )
 
 
-class SubscriberAdmin(ModelAdmin):
-    """Alert subscribers' addresses: listed only with the view permission, exported only
-    with the separate export permission."""
+class SubscriberIndexView(RecordIndexView):
+    def to_row_dict(self, item):
+        return super().to_row_dict({**vars(item), "places": subscribed_places(item)})
+
+
+class SubscriberViewSet(RecordViewSet):
+    """Alert subscribers: listed with the view permission, addresses shown only with the
+    personal data permission, exported only with the separate export permission."""
 
     model = Subscriber
     menu_label = "Alert subscribers"
-    menu_icon = "mail"
+    icon = "mail"
+    personal_fields = ("email",)
+    export_permission = "conversation.export_subscriber"
     index_view_class = SubscriberIndexView
-    inspect_view_enabled = True
-    inspect_view_fields = ["email", "created_at"]
-    list_display = ["email", "created_at", "places"]
+    list_display = [
+        "__str__",
+        "email",
+        "created_at",
+        Column("places", label="Places", accessor=subscribed_places),
+    ]
     search_fields = ["email"]
+    ordering = ["-created_at"]
+    inspect_view_fields = ["email", "created_at"]
     list_export = ["email", "created_at", "places"]
     export_filename = "alert-subscribers"
 
-    def get_list_export(self, request):
-        if request.user.has_perm("conversation.export_subscriber"):
-            return self.list_export
-        return []
-
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("subscriptions__place")
-
-    def places(self, obj):
-        return ", ".join(
-            f"{s.place.title}{'' if s.is_active else ' (not active)'}"
-            for s in obj.subscriptions.all()
-        )
-
-    places.short_description = "Places"
+        return Subscriber.objects.prefetch_related("subscriptions__place")
 
 
-class StorySubmissionAdmin(ModelAdmin):
+class StorySubmissionViewSet(RecordViewSet):
     """Who sent a story and what they agreed to publish."""
 
     model = StorySubmission
     menu_label = "Story submissions"
-    menu_icon = "doc-full"
-    inspect_view_enabled = True
-    list_display = ["submitted_at", "story", "publish_name", "publish_photo"]
+    icon = "doc-full"
+    personal_fields = ("name",)
+    list_display = ["__str__", "story", "name", "publish_name", "publish_photo"]
     list_filter = ["publish_name", "publish_photo"]
+    ordering = ["-submitted_at"]
 
 
-class ConversationAdminGroup(ModelAdminGroup):
+class ConversationRecords(ModelViewSetGroup):
     menu_label = "Stories and alerts"
     menu_icon = "mail"
     menu_order = 250
-    items = (SubscriberAdmin, StorySubmissionAdmin)
+    items = (SubscriberViewSet, StorySubmissionViewSet)
 
 
-modeladmin_register(ConversationAdminGroup)
+@hooks.register("register_admin_viewset")
+def register_conversation_records():
+    return ConversationRecords()
 
 
 # --- Reports -------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Councillors on place pages, and the admin views for the postcode lookup and notices."""
 
 from wagtail import hooks
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from councillor_pages.models import (
     CouncillorIndexPage,
@@ -11,6 +11,7 @@ from councillor_pages.models import (
     Postcode,
     councillor_list_queryset,
 )
+from home.admin_tools import RecordViewSet
 from home.sections import Section
 from places.models import PLACE_PAGE_SECTIONS_HOOK
 
@@ -35,51 +36,56 @@ def your_councillors_section(page, request):
     )
 
 
-class PostcodeAdmin(ModelAdmin):
+class PostcodeViewSet(ModelViewSet):
+    """The postcode lookup: public reference data, corrected by hand or by `import_postcodes`."""
+
     model = Postcode
     menu_label = "Postcode lookup"
-    menu_icon = "site"
+    icon = "site"
+    url_prefix = "councillor_pages/postcode"
+    url_namespace = "councillor_pages_postcode"
     list_display = ["__str__", "ward"]
     list_filter = ["ward"]
     search_fields = ["postcode"]
     list_per_page = 50
-    inspect_view_enabled = False
+    form_fields = ["postcode", "ward"]
+    copy_view_enabled = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("ward")
+        return Postcode.objects.select_related("ward")
 
 
-class EngagementNotificationAdmin(ModelAdmin):
+class EngagementNotificationViewSet(RecordViewSet):
     model = EngagementNotification
     menu_label = "Engagement notices"
-    menu_icon = "mail"
+    icon = "mail"
     list_display = ["title", "councillor", "sent_at"]
     search_fields = ["title", "engagement_key"]
-    list_per_page = 50
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("councillor")
+        return EngagementNotification.objects.select_related("councillor")
 
 
-class DigestDeliveryAdmin(ModelAdmin):
+class DigestDeliveryViewSet(RecordViewSet):
     model = DigestDelivery
     menu_label = "Weekly digests"
-    menu_icon = "mail"
+    icon = "mail"
     list_display = ["councillor", "period_end", "new_responses", "comments", "sent_at"]
-    list_per_page = 50
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("councillor")
+        return DigestDelivery.objects.select_related("councillor")
 
 
-class CouncillorRecordsGroup(ModelAdminGroup):
+class CouncillorRecords(ModelViewSetGroup):
     menu_label = "Councillor records"
     menu_icon = "group"
     menu_order = 320
-    items = (PostcodeAdmin, EngagementNotificationAdmin, DigestDeliveryAdmin)
+    items = (PostcodeViewSet, EngagementNotificationViewSet, DigestDeliveryViewSet)
 
 
-modeladmin_register(CouncillorRecordsGroup)
+@hooks.register("register_admin_viewset")
+def register_councillor_records():
+    return CouncillorRecords()
 
 
 @hooks.register("register_ward_contacts")

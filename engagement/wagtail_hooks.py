@@ -1,8 +1,11 @@
 """Engagement in the admin and on other apps' pages.
 
 wagtail-modeladmin is confined to this file (it is in maintenance mode
-upstream): moving the two listings to Wagtail's ModelViewSet is a change here
-only. Staff entry of responses is ordinary Wagtail admin views.
+upstream): the responses listing uses it, made strict here (its history view
+checks nothing by itself); moving it to Wagtail's ModelViewSet is a change
+here only. Follow-up contacts hold email addresses, so they use Wagtail's own
+views through home.admin_tools.RecordViewSet. Staff entry of responses is
+ordinary Wagtail admin views.
 """
 
 import logging
@@ -10,13 +13,14 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
-from wagtail_modeladmin.views import IndexView, InspectView
+from wagtail_modeladmin.views import HistoryView, IndexView, InspectView
 
 from engagement import insight_admin, views
 from engagement.export import EXPORT_COLUMNS, export_row, safe_cell
@@ -27,8 +31,9 @@ from engagement.insight_admin import (
 )
 from engagement.models import FollowUpContact, PlaceStandardFormPage, Submission
 from engagement.themes import SCORE_MAX, get_tool_version
-from home.admin_tools import PermissionMenuItem, report_urls
+from home.admin_tools import PermissionMenuItem, RecordViewSet, report_urls
 from home.models import HOME_PAGE_SECTIONS_HOOK
+from home.permissions import can_see_personal_data
 from home.sections import Section
 from places.models import PLACE_PAGE_SECTIONS_HOOK
 
@@ -44,19 +49,40 @@ class ViewPermissionHelper(PermissionHelper):
         return user.has_perm(f"engagement.view_{self.opts.model_name}")
 
     def user_can_inspect_obj(self, user, obj):
-        return self.user_can_list(user)
+        return self.inspect_view_enabled and self.user_can_list(user)
 
     def user_can_create(self, user):
         return False
 
 
+def without_email_answers(submission, email_questions: dict) -> dict:
+    """The extra answers, less those to questions of the email type an editor may have added.
+
+    `email_questions` caches each form's email questions across a listing.
+    """
+    if submission.form_page_id not in email_questions:
+        email_questions[submission.form_page_id] = set(
+            submission.form_page.form_fields.filter(field_type="email").values_list(
+                "clean_name", flat=True
+            )
+        )
+    hidden = email_questions[submission.form_page_id]
+    return {k: v for k, v in (submission.extra_answers or {}).items() if k not in hidden}
+
+
 class SubmissionIndexView(IndexView):
     """The responses listing, with exports only for staff allowed to export."""
+
+    @cached_property
+    def email_questions(self) -> dict:
+        return {}
 
     def get_heading(self, queryset, field):
         return dict(EXPORT_COLUMNS)[field]
 
     def to_row_dict(self, item):
+        if not can_see_personal_data(self.request.user):
+            item.extra_answers = without_email_answers(item, self.email_questions)
         return export_row(item)
 
     def preprocess_field_value(self, field, value, export_format):
@@ -91,10 +117,20 @@ class SubmissionInspectView(InspectView):
                 if score.comment:
                     value += f". Comment: {score.comment}"
             fields.append({"label": theme.name, "value": value})
-        if self.instance.extra_answers:
-            for name, answer in self.instance.extra_answers.items():
+        answers = self.instance.extra_answers or {}
+        if not can_see_personal_data(self.request.user):
+            answers = without_email_answers(self.instance, {})
+        if answers:
+            for name, answer in answers.items():
                 fields.append({"label": name.replace("_", " ").capitalize(), "value": answer})
         return fields
+
+
+class SubmissionHistoryView(HistoryView):
+    """modeladmin's history view lets any admin user in: it needs the view permission here."""
+
+    def check_action_permitted(self, user):
+        return self.permission_helper.user_can_list(user)
 
 
 class SubmissionAdmin(ModelAdmin):
@@ -105,6 +141,7 @@ class SubmissionAdmin(ModelAdmin):
     index_view_class = SubmissionIndexView
     inspect_view_enabled = True
     inspect_view_class = SubmissionInspectView
+    history_view_class = SubmissionHistoryView
     inspect_view_fields = (
         "form_page",
         "place",
@@ -159,29 +196,39 @@ class SubmissionAdmin(ModelAdmin):
         return Truncator(text).chars(160)
 
 
-class FollowUpContactAdmin(ModelAdmin):
-    model = FollowUpContact
-    menu_label = "Follow-up contacts"
-    menu_icon = "mail"
-    permission_helper_class = ViewPermissionHelper
-    list_display = ("email", "form_page", "consented_at", "delete_after")
-    list_filter = ("form_page",)
-    search_fields = ("email",)
-    list_per_page = 50
-    inspect_view_enabled = False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("form_page")
-
-
 class PlaceStandardGroup(ModelAdminGroup):
     menu_label = "Place Standard"
     menu_icon = "form"
     menu_order = 250
-    items = (SubmissionAdmin, FollowUpContactAdmin)
+    items = (SubmissionAdmin,)
 
 
 modeladmin_register(PlaceStandardGroup)
+
+
+class FollowUpContactViewSet(RecordViewSet):
+    """Emails given for follow-up: counted and deleted by officers, read only with the
+    personal data permission. Kept apart from the responses listing on purpose."""
+
+    model = FollowUpContact
+    menu_label = "Follow-up contacts"
+    icon = "mail"
+    menu_order = 254
+    add_to_admin_menu = True
+    list_display = ["__str__", "email", "form_page", "delete_after"]
+    list_filter = ["form_page"]
+    search_fields = ["email"]
+    list_export = ["email", "form_page.title", "delete_after"]
+    export_headings = {"form_page.title": "Engagement"}
+    export_filename = "follow-up-contacts"
+
+    def get_queryset(self, request):
+        return FollowUpContact.objects.select_related("form_page")
+
+
+@hooks.register("register_admin_viewset")
+def register_follow_up_contacts():
+    return FollowUpContactViewSet()
 
 
 @hooks.register("register_admin_urls")

@@ -7,6 +7,8 @@ apostrophe, which the programs show as plain text. Wagtail's XLSX writer
 already stores formulas as strings; CSV needs this.
 """
 
+import logging
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -22,3 +24,19 @@ class SafeSpreadsheetExportMixin:
 
     def preprocess_field_value(self, field, value, export_format):
         return neutralise_formula(super().preprocess_field_value(field, value, export_format))
+
+
+export_logger = logging.getLogger("home.exports")
+
+
+def log_export(request, what: str, rows: int, spreadsheet_format: str, *, personal_data: bool):
+    """Record who downloaded what, with which filters: every staff export goes through here."""
+    export_logger.info(
+        "%s exported %s %s as %s%s (filters: %s)",
+        request.user.get_username(),
+        rows,
+        what,
+        spreadsheet_format,
+        " with personal data" if personal_data else "",
+        request.GET.urlencode(),
+    )

@@ -3,9 +3,8 @@ from django.urls import reverse
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
-from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
-from home.admin_tools import PermissionMenuItem, report_urls
+from home.admin_tools import PermissionMenuItem, RecordViewSet, report_urls
 from home.sections import Section
 from places.models import PLACE_PAGE_SECTIONS_HOOK
 from schools.downloads import document_is_public, user_is_editor
@@ -28,20 +27,26 @@ class SchoolViewSet(SnippetViewSet):
 register_snippet(SchoolViewSet)
 
 
-class CouncillorInvitationAdmin(ModelAdmin):
-    """Teachers' requests: personal data, visible only with the model's view permission."""
+class CouncillorInvitationViewSet(RecordViewSet):
+    """Teachers' requests: listed with the model's view permission; the teacher's name,
+    address and message (which often carries a phone number) only with the personal
+    data permission."""
 
     model = CouncillorInvitation
     menu_label = "Councillor invitations"
-    menu_icon = "mail"
+    icon = "mail"
     menu_order = 230
-    inspect_view_enabled = True
-    list_display = ["school_name", "ward", "contact_name", "created_at", "notified_count"]
+    add_to_admin_menu = True
+    personal_fields = ("contact_name", "message")
+    list_display = ["__str__", "ward", "contact_name", "created_at", "notified_count"]
     list_filter = ["ward"]
     search_fields = ["school_name", "contact_name"]
+    ordering = ["-created_at"]
 
 
-modeladmin_register(CouncillorInvitationAdmin)
+@hooks.register("register_admin_viewset")
+def register_invitations():
+    return CouncillorInvitationViewSet()
 
 
 @hooks.register("before_serve_document")

@@ -95,23 +95,9 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def home_page(db):
-    from wagtail.models import Page, Site
+    from tests.factories.home import make_home_page
 
-    from tests.factories.home import HomePageFactory, OrganisationSettingsFactory
-
-    site = Site.objects.get(is_default_site=True)
-    welcome = site.root_page
-    # Free the slug "home" for the real home page, then swap it in.
-    welcome.slug = "welcome-placeholder"
-    welcome.save(update_fields=["slug"])
-    home = HomePageFactory(parent=Page.get_first_root_node())
-    site.root_page = home
-    site.site_name = "Our Places"
-    site.save()
-    welcome.delete()
-    OrganisationSettingsFactory(site=site)
-    home.refresh_from_db()
-    return home
+    return make_home_page()
 
 
 @pytest.fixture(scope="session")

@@ -229,3 +229,23 @@ class OrganisationSettingsFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = OrganisationSettings
         django_get_or_create = ("site",)
+
+
+def make_home_page():
+    """A live HomePage at the root of the default Site, replacing Wagtail's welcome page,
+    with OrganisationSettings filled in (the `home_page` fixture)."""
+    from wagtail.models import Page, Site
+
+    site = Site.objects.get(is_default_site=True)
+    welcome = site.root_page
+    # Free the slug "home" for the real home page, then swap it in.
+    welcome.slug = "welcome-placeholder"
+    welcome.save(update_fields=["slug"])
+    home = HomePageFactory(parent=Page.get_first_root_node())
+    site.root_page = home
+    site.site_name = "Our Places"
+    site.save()
+    welcome.delete()
+    OrganisationSettingsFactory(site=site)
+    home.refresh_from_db()
+    return home

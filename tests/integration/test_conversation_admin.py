@@ -49,8 +49,10 @@ def test_addresses_are_hidden_from_staff_without_the_permission(
     assert client.get(SUBSCRIBERS + "?export=csv").status_code in (302, 403)
 
 
-def test_viewers_see_addresses_but_cannot_export_them(client, subscription, django_user_model):
-    client.force_login(editor(django_user_model, "view_subscriber"))
+def test_viewers_with_personal_data_access_see_addresses_but_cannot_export_them(
+    client, subscription, django_user_model
+):
+    client.force_login(editor(django_user_model, "view_subscriber", "view_personal_data"))
     response = client.get(SUBSCRIBERS)
     assert response.status_code == 200
     html = response.content.decode()
@@ -66,7 +68,9 @@ def test_viewers_see_addresses_but_cannot_export_them(client, subscription, djan
 def test_export_needs_its_own_permission_and_is_formula_safe(
     client, subscription, django_user_model
 ):
-    client.force_login(editor(django_user_model, "view_subscriber", "export_subscriber"))
+    client.force_login(
+        editor(django_user_model, "view_subscriber", "export_subscriber", "view_personal_data")
+    )
     response = client.get(SUBSCRIBERS + "?export=csv")
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
