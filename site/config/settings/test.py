@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES
+from .base import BASE_DIR, CACHES, DATABASES, REDIS_URL
 
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
 DEBUG = False
@@ -22,4 +22,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Several checkouts may run the PostgreSQL pass on one server at once.
     DATABASES["default"]["TEST"] = {
         "NAME": os.environ.get("TEST_DATABASE_NAME", "test_" + DATABASES["default"]["NAME"])
+    }
+
+if not REDIS_URL:
+    # One test process, emptied before every test (tests/conftest.py). The
+    # shared database store is tested on its own (tests/unit/test_ratelimit.py)
+    # and across two gunicorn workers (tests/integration/test_ratelimit_drill.py).
+    CACHES["ratelimit"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "our-places-ratelimit",
     }
