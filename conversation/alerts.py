@@ -238,7 +238,7 @@ def unsubscribe(subscriber: Subscriber) -> int:
     now = timezone.now()
     with transaction.atomic():
         ending = list(
-            subscriber.subscriptions.select_for_update()
+            subscriber.subscriptions.select_for_update(of=("self",))
             .filter(unsubscribed_at__isnull=True)
             .select_related("place", "topic")
         )
