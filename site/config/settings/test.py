@@ -2,6 +2,8 @@
 
 import os
 
+from config.env import env_str
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, CACHES, DATABASES, REDIS_URL
 
@@ -24,11 +26,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "NAME": os.environ.get("TEST_DATABASE_NAME", "test_" + DATABASES["default"]["NAME"])
     }
 
-if not REDIS_URL:
+if not REDIS_URL and env_str("OUR_PLACES_TEST_RATELIMIT_STORE", "memory") == "memory":
     # One test process, emptied before every test (tests/conftest.py). The
-    # shared database store is tested on its own (tests/unit/test_ratelimit.py)
-    # and across two gunicorn workers (tests/integration/test_ratelimit_drill.py).
-    CACHES["ratelimit"] = {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "our-places-ratelimit",
+    # database store is tested on its own and across two gunicorn workers
+    # (tests/integration/test_ratelimit_store.py), which set this to "database".
+    CACHES = {
+        **CACHES,
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "our-places-ratelimit",
+        },
     }
