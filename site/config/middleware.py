@@ -5,7 +5,6 @@ import logging
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import is_same_domain
@@ -143,26 +142,34 @@ def csrf_failure(request, reason=""):
     return refuse_cross_site(request, reason)
 
 
-class CrossSiteProtectionMiddleware(CsrfViewMiddleware):
+class CrossSiteProtectionMiddleware:
     """One cross-site protection for every public form; Django's token for the admin.
 
-    Replaces django.middleware.csrf.CsrfViewMiddleware. On the public site a
-    state-changing request (POST and the like) is refused with a 403 page when
-    the browser says it comes from another site (Fetch Metadata, else Origin,
-    else Referer; see `cross_site_reason`). No token, cookie or session is
-    involved, so every public page can be cached whole (by us or a CDN) and its
-    forms still work: the forms carry no `{% csrf_token %}`. The Place
-    Standard form also carries a one-time token, so a resent answer is stored
-    once. The admin keeps Django's token check, unchanged.
+    Sits just before django.middleware.csrf.CsrfViewMiddleware. On the public
+    site a state-changing request (POST and the like) is refused with a 403
+    page when the browser says it comes from another site (Fetch Metadata,
+    else Origin, else Referer; see `cross_site_reason`); one that passes is
+    marked as checked (`csrf_processing_done`, the flag Django's middleware
+    sets itself when it accepts a request), so no token is asked for. No token,
+    cookie or session is involved, so every public page can be cached whole
+    (by us or a CDN) and its forms still work: they carry no `{% csrf_token %}`.
+    The Place Standard form also carries a one-time token, so a resent answer
+    is stored once. Under the admin's paths nothing changes: Django's token
+    check applies.
     """
 
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
     def process_view(self, request, callback, callback_args, callback_kwargs):
-        if request.path.startswith(TOKEN_CHECKED_PREFIXES):
-            return super().process_view(request, callback, callback_args, callback_kwargs)
-        if request.method in SAFE_METHODS:
+        if request.method in SAFE_METHODS or request.path.startswith(TOKEN_CHECKED_PREFIXES):
             return None
         reason = cross_site_reason(request)
         if reason:
             logger.warning("Refused a %s to %s: %s", request.method, request.path, reason)
             return refuse_cross_site(request, reason)
+        request.csrf_processing_done = True
         return None

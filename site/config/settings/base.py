@@ -67,9 +67,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # Django's CSRF middleware for the admin, Fetch Metadata/Origin checks for
-    # the public site (see the README's "Cross-site protection").
+    # Fetch Metadata/Origin checks for the public site, Django's CSRF token for
+    # the admin (see the README's "Cross-site protection").
     "config.middleware.CrossSiteProtectionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
