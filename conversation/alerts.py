@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime
 import logging
 import smtplib
+import uuid
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -38,6 +39,8 @@ from wagtail import hooks
 from wagtail.models import Site
 
 from conversation.models import ConsentRecord, SentAlertItem, Subscriber, Subscription
+from home import ratelimit
+from home.mail import send_email_later
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +94,7 @@ def unsubscribe_token(subscriber: Subscriber) -> str:
 
 
 class LinkProblem(Exception):
-    """A signed link that has expired or was changed; `reason` is "expired" or "invalid"."""
+    """A link that cannot be used; `reason` is "expired", "invalid" or "used"."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -108,6 +111,11 @@ def _unsign(token: str, salt: str, max_age: int) -> str:
 
 
 def subscription_for_confirm_token(token: str) -> Subscription:
+    """The pending subscription a confirmation link is for.
+
+    Raises LinkProblem("used") for a genuine link whose subscription has been
+    confirmed or unsubscribed since it was sent (its token has changed).
+    """
     value = _unsign(token, CONFIRM_SALT, confirm_link_max_age())
     subscription = (
         Subscription.objects.select_related("place", "topic", "subscriber")
@@ -115,7 +123,7 @@ def subscription_for_confirm_token(token: str) -> Subscription:
         .first()
     )
     if subscription is None:
-        raise LinkProblem("invalid")
+        raise LinkProblem("used")
     return subscription
 
 
@@ -148,31 +156,42 @@ def consent_what(subscription: Subscription) -> str:
     return f"Email alerts for {subscription.place.title}{topic}"[:300]
 
 
-def sign_up(email: str, place, topic, request) -> Subscription:
-    """Record the request and send the confirmation email; nothing is sent until confirmed.
+def confirmation_email_interval() -> int:
+    """Seconds between two confirmation emails to one address, however often it is entered."""
+    return getattr(settings, "ALERTS_CONFIRMATION_EMAIL_INTERVAL", 86400)
 
-    Signing up again for the same place and topic re-sends the confirmation
-    (and re-opens an unsubscribed subscription, pending confirmation).
+
+def sign_up(email: str, place, topic, request) -> None:
+    """Send a link to confirm alerts for this address, at most once per interval.
+
+    Nothing here is consent: the consent record is written when the owner of
+    the address confirms (`confirm`). So that nobody can use the form to flood
+    an inbox, an address gets at most one confirmation email per
+    `confirmation_email_interval()`, counted in the shared rate-limit store
+    under a keyed hash of the address; further requests change nothing and
+    send nothing. The person sees the same "check your email" page whatever
+    happened, so the form never tells anyone whether an address is signed up.
     """
     email = email.strip()
+    if Subscription.objects.filter(
+        subscriber__email__iexact=email,
+        place=place,
+        topic=topic,
+        confirmed_at__isnull=False,
+        unsubscribed_at__isnull=True,
+    ).exists():
+        return
+    if not ratelimit.claim_once(
+        "alert-confirmation-email", email.lower(), period=confirmation_email_interval()
+    ):
+        return
     with transaction.atomic():
         subscriber, _ = Subscriber.objects.get_or_create(
             email__iexact=email, defaults={"email": email}
         )
-        subscription, created = Subscription.objects.get_or_create(
+        subscription, _ = Subscription.objects.get_or_create(
             subscriber=subscriber, place=place, topic=topic
         )
-        if not created and subscription.unsubscribed_at is not None:
-            subscription.unsubscribed_at = None
-            subscription.confirmed_at = None
-            subscription.save(update_fields=["unsubscribed_at", "confirmed_at"])
-        ConsentRecord.objects.create(
-            subscription=subscription,
-            action=ConsentRecord.Action.GIVEN,
-            what=consent_what(subscription),
-            wording_version=ALERT_CONSENT_VERSION,
-        )
-    if subscription.confirmed_at is None:
         base = request.build_absolute_uri("/") if request is not None else None
         link = absolute(reverse("conversation_confirm", args=[confirm_token(subscription)]), base)
         context = {
@@ -180,23 +199,27 @@ def sign_up(email: str, place, topic, request) -> Subscription:
             "confirm_url": link,
             "days": confirm_link_max_age() // 86400,
         }
-        EmailMessage(
+        send_email_later(
             subject=f"Confirm your email alerts for {place.title}",
             body=render_to_string("pages/conversation/email/confirm.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
             to=[subscriber.email],
-        ).send()
-    return subscription
+        )
 
 
 def confirm(subscription: Subscription) -> bool:
-    """Confirm; returns False if it was already confirmed (nothing changes then)."""
-    if subscription.confirmed_at is not None and subscription.unsubscribed_at is None:
-        return False
+    """Confirm (the consent record is written now); False if the link was used meanwhile.
+
+    The subscription's token changes, so the confirmation link works once:
+    after this, or after an unsubscribe, it confirms nothing.
+    """
     with transaction.atomic():
+        current = Subscription.objects.select_for_update().filter(pk=subscription.pk).first()
+        if current is None or current.token != subscription.token:
+            return False
         subscription.confirmed_at = timezone.now()
         subscription.unsubscribed_at = None
-        subscription.save(update_fields=["confirmed_at", "unsubscribed_at"])
+        subscription.token = uuid.uuid4()
+        subscription.save(update_fields=["confirmed_at", "unsubscribed_at", "token"])
         ConsentRecord.objects.create(
             subscription=subscription,
             action=ConsentRecord.Action.CONFIRMED,
@@ -207,17 +230,22 @@ def confirm(subscription: Subscription) -> bool:
 
 
 def unsubscribe(subscriber: Subscriber) -> int:
-    """Stop every alert for this address; returns how many subscriptions ended."""
+    """Stop every alert for this address; returns how many subscriptions ended.
+
+    Every confirmation link sent to the address stops working too (each
+    subscription gets a new token), so an old email cannot sign anyone up again.
+    """
     now = timezone.now()
     with transaction.atomic():
-        active = list(
-            subscriber.subscriptions.filter(unsubscribed_at__isnull=True).select_related(
-                "place", "topic"
-            )
+        ending = list(
+            subscriber.subscriptions.select_for_update(of=("self",))
+            .filter(unsubscribed_at__isnull=True)
+            .select_related("place", "topic")
         )
-        for subscription in active:
+        for subscription in ending:
             subscription.unsubscribed_at = now
-        Subscription.objects.bulk_update(active, ["unsubscribed_at"])
+            subscription.token = uuid.uuid4()
+        Subscription.objects.bulk_update(ending, ["unsubscribed_at", "token"])
         ConsentRecord.objects.bulk_create(
             ConsentRecord(
                 subscription=subscription,
@@ -225,9 +253,10 @@ def unsubscribe(subscriber: Subscriber) -> int:
                 what=consent_what(subscription),
                 wording_version=ALERT_CONSENT_VERSION,
             )
-            for subscription in active
+            for subscription in ending
+            if subscription.confirmed_at is not None
         )
-    return len(active)
+    return len(ending)
 
 
 # --- Sending -------------------------------------------------------------------

@@ -1,12 +1,15 @@
 """Public views: tell us your story, alert sign-up and links, "Was this page helpful?".
 
-Sign-up, unsubscribe and feedback accept posts without a CSRF token. They
-change nothing in a session or account, so a forged post gains an attacker
-nothing they could not do by posting directly; sign-up is double opt-in and
-every form is rate-limited through the cache. Leaving the token out keeps
-every page (which carries the feedback form) and place page (which carries
-the sign-up box) free of per-visitor cookies, so they stay cacheable. The
-story form keeps its token: it is on its own page and uploads files.
+No form here carries Django's CSRF token: every public form is protected by
+config.middleware.CrossSiteProtectionMiddleware, which refuses a post that a
+browser says comes from another site (see the README's "Cross-site
+protection"). That needs no cookie, so every page (which carries the feedback
+form) and place page (which carries the sign-up box) stays cacheable.
+
+Alert links are capabilities sent by email: a confirmation link only shows a
+page with a button (mail scanners that follow links confirm nothing) and works
+once; unsubscribe links answer a POST from their page or, per RFC 8058, from
+the mail client.
 """
 
 from django.conf import settings
@@ -15,7 +18,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Page
 
@@ -85,7 +87,6 @@ def _place_or_none(value):
     return None
 
 
-@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 def alerts_signup(request):
@@ -120,12 +121,14 @@ def alerts_signup(request):
 
 @never_cache
 def alerts_check_email(request):
+    """The same page whatever the sign-up did, so it reveals nothing about the address."""
     return TemplateResponse(
         request,
         "pages/conversation/alerts_check_email.html",
         {
             "place": _place_or_none(request.GET.get("place", "")),
             "days": alerts.confirm_link_max_age() // 86400,
+            "interval_hours": max(1, alerts.confirmation_email_interval() // 3600),
         },
     )
 
@@ -140,21 +143,26 @@ def _link_problem(request, problem, action):
 
 
 @never_cache
-@require_http_methods(["GET", "HEAD"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def alerts_confirm(request, token):
+    """GET shows a "Confirm" button; only its POST confirms (link scanners only GET)."""
     try:
         subscription = alerts.subscription_for_confirm_token(token)
     except alerts.LinkProblem as problem:
         return _link_problem(request, problem, "confirm")
-    newly = alerts.confirm(subscription) if request.method == "GET" else False
+    if request.method != "POST":
+        return TemplateResponse(
+            request,
+            "pages/conversation/alerts_confirm.html",
+            {"subscription": subscription, "consent_wording": alerts.ALERT_CONSENT_WORDING},
+        )
+    if not alerts.confirm(subscription):
+        return _link_problem(request, alerts.LinkProblem("used"), "confirm")
     return TemplateResponse(
-        request,
-        "pages/conversation/alerts_confirmed.html",
-        {"subscription": subscription, "newly": newly},
+        request, "pages/conversation/alerts_confirmed.html", {"subscription": subscription}
     )
 
 
-@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 def alerts_unsubscribe(request, token):
@@ -182,7 +190,6 @@ def _feedback_page(value):
     return None
 
 
-@csrf_exempt
 @never_cache
 @require_POST
 def feedback(request):

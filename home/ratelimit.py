@@ -1,19 +1,108 @@
-"""A fixed-window rate limit kept in Django's cache, so it holds across processes.
+"""Rate limits shared by every process, kept in the "ratelimit" cache.
+
+The "ratelimit" cache alias is Redis when REDIS_URL is set and otherwise a
+table in the site's own database (`SharedDatabaseCache` below), so a limit
+holds across gunicorn workers and machines in every supported setup, never
+once per process. `check --deploy` fails on a store that only one process
+can see (see `check_rate_limit_store`).
 
 The client address only ever appears hashed (with the secret key) inside a
-cache key that expires with the window; it is never stored in the database.
+cache key that expires with the window; it is never stored anywhere else.
 """
 
+import base64
 import hashlib
 import logging
 import math
+import pickle
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core import checks
+from django.core.cache import InvalidCacheBackendError, caches
+from django.core.cache.backends.db import DatabaseCache
+from django.db import connections, router, transaction
 
 logger = logging.getLogger(__name__)
+
+CACHE_ALIAS = "ratelimit"
+#: Backends that keep their values inside one process: useless for limits
+#: that must hold across gunicorn workers.
+PROCESS_LOCAL_BACKENDS = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+
+
+class SharedDatabaseCache(DatabaseCache):
+    """Django's database cache with an `incr` that two processes cannot both win.
+
+    Django's own `incr` reads, adds and writes back, so two workers counting at
+    once both write the same number and a limit of 20 lets 37 through. Here the
+    row is written first, which takes its lock (a row lock on PostgreSQL, the
+    write lock on SQLite), so concurrent increments queue and each sees the
+    previous one's result.
+    """
+
+    def incr(self, key, delta=1, version=None):
+        cache_key = self.make_and_validate_key(key, version=version)
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        quote = connection.ops.quote_name
+        table = quote(self._table)
+        with transaction.atomic(using=db), connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET {quote('expires')} = {quote('expires')} "  # noqa: S608
+                f"WHERE {quote('cache_key')} = %s",
+                [cache_key],
+            )
+            value = self.get(key, version=version)
+            if value is None:
+                raise ValueError(f"Key '{key}' not found")
+            value += delta
+            encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+            cursor.execute(
+                f"UPDATE {table} SET {quote('value')} = %s "  # noqa: S608
+                f"WHERE {quote('cache_key')} = %s",
+                [encoded, cache_key],
+            )
+        return value
+
+
+def store():
+    """The shared cache that holds every counter (falls back to "default" if undeclared)."""
+    try:
+        return caches[CACHE_ALIAS]
+    except InvalidCacheBackendError:
+        return caches["default"]
+
+
+def create_cache_table(sender=None, using="default", **kwargs):
+    """post_migrate: create the counters' table wherever `migrate` runs (make run, deploys)."""
+    from django.core.management import call_command
+
+    backend = settings.CACHES.get(CACHE_ALIAS, {}).get("BACKEND", "")
+    if backend.endswith("SharedDatabaseCache") or backend.endswith("db.DatabaseCache"):
+        call_command("createcachetable", database=using, verbosity=0)
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def check_rate_limit_store(app_configs=None, **kwargs):
+    """Rate limits held in one process's memory do not hold with two workers."""
+    config = settings.CACHES.get(CACHE_ALIAS) or settings.CACHES.get("default", {})
+    backend = config.get("BACKEND", "")
+    if backend in PROCESS_LOCAL_BACKENDS:
+        return [
+            checks.Error(
+                f"The rate-limit cache ({CACHE_ALIAS!r}) uses {backend}, which every "
+                "process keeps for itself: with two workers each client gets twice its limit.",
+                hint="Set REDIS_URL, or leave the 'ratelimit' cache on the database "
+                "(home.ratelimit.SharedDatabaseCache), as the base settings do.",
+                id="home.E010",
+            )
+        ]
+    return []
 
 
 def client_address(request) -> str:
@@ -36,24 +125,34 @@ def _key(scope: str, request) -> str:
     return f"ratelimit:{scope}:{digest}"
 
 
+def _count(key: str, timeout: int, delta: int = 1) -> int:
+    """Add `delta` to the counter at `key`, starting it at zero; atomic in every shared store."""
+    counters = store()
+    counters.add(key, 0, timeout=timeout)
+    try:
+        return counters.incr(key, delta)
+    except ValueError:  # expired between add() and incr()
+        counters.add(key, 0, timeout=timeout)
+        return counters.incr(key, delta)
+
+
 def is_limited(scope: str, request, limit: int) -> bool:
     """True when this client has already used up `limit` attempts in the window."""
-    value = cache.get(_key(scope, request))
+    try:
+        value = store().get(_key(scope, request))
+    except Exception:
+        logger.exception("Rate limit store unavailable; allowing the request")
+        return False
     return value is not None and value >= limit
 
 
 def hit(scope: str, request, window_seconds: int) -> int:
-    """Count one attempt; returns the count in the current window."""
-    key = _key(scope, request)
-    # add() only sets a missing key, so the window starts at the first attempt;
-    # incr() is atomic in Redis and in the local-memory cache.
-    cache.add(key, 0, timeout=window_seconds)
+    """Count one attempt; returns the count in the current window (0 if the store is down)."""
     try:
-        return cache.incr(key)
-    except ValueError:
-        # The key expired between add() and incr().
-        cache.add(key, 1, timeout=window_seconds)
-        return 1
+        return _count(_key(scope, request), window_seconds)
+    except Exception:
+        logger.exception("Rate limit store unavailable; the attempt was not counted")
+        return 0
 
 
 @dataclass
@@ -66,7 +165,7 @@ def check(request, scope: str, *, limit: int, window: int) -> Decision:
     """Count this request against the client's allowance for `scope`, and decide.
 
     A fixed window aligned to the clock, so the answer can say when to try
-    again. If the cache is down the request is allowed and the failure logged:
+    again. If the store is down the request is allowed and the failure logged:
     a broken cache must not stop people taking part.
     """
     if limit <= 0:
@@ -74,18 +173,30 @@ def check(request, scope: str, *, limit: int, window: int) -> Decision:
     now = time.time()
     bucket = int(now // window)
     retry_after = max(1, int((bucket + 1) * window - now))
-    key = f"{_key(scope, request)}:{bucket}"
     try:
-        cache.add(key, 0, timeout=window + 60)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.add(key, 0, timeout=window + 60)
-            count = cache.incr(key)
+        count = _count(f"{_key(scope, request)}:{bucket}", window + 60)
     except Exception:
         logger.exception("Rate limit cache unavailable; allowing the request")
         return Decision(True)
     return Decision(count <= limit, retry_after)
+
+
+def claim_once(name: str, value: str, *, period: int) -> bool:
+    """True the first time `value` is claimed under `name` in `period` seconds, else False.
+
+    For "at most one X per Y per period" rules (one confirmation email per
+    address per day): `value` is kept only as a keyed hash. A store that is
+    down answers True and logs it, like the limits above.
+    """
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{name}:{value}".encode()).hexdigest()[:40]
+    try:
+        return bool(store().add(f"once:{name}:{digest}", 1, timeout=period))
+    except Exception:
+        logger.exception("Rate limit store unavailable; allowing %s", name)
+        return True
+
+
+# --- Counting subjects that are not requests (sign-in throttling) -----------
 
 
 @dataclass
@@ -104,21 +215,16 @@ def count(scope: str, subject: str, *, window: int, add: int = 1) -> Tally:
     """Count events for a subject that is not a request (an account name, say).
 
     The same clock-aligned windows as `check`, and the subject hashed with the
-    secret key like a client address; `add=0` only reads. If the cache is down
+    secret key like a client address; `add=0` only reads. If the store is down
     the count reads as zero and the failure is logged, as `check` allows.
     """
     key, retry_after = _subject_key(scope, subject, window, time.time())
     try:
         if not add:
-            return Tally(cache.get(key, 0), retry_after)
-        cache.add(key, 0, timeout=window + 60)
-        try:
-            value = cache.incr(key, add)
-        except ValueError:  # expired between add() and incr()
-            cache.add(key, 0, timeout=window + 60)
-            value = cache.incr(key, add)
+            return Tally(store().get(key, 0), retry_after)
+        value = _count(key, window + 60, add)
     except Exception:
-        logger.exception("Rate limit cache unavailable; counting nothing")
+        logger.exception("Rate limit store unavailable; counting nothing")
         return Tally(0, retry_after)
     return Tally(value, retry_after)
 
@@ -127,26 +233,26 @@ def forget(scope: str, subject: str, *, window: int) -> None:
     """Start the subject's count for `scope` again (e.g. after a successful sign-in)."""
     key, _ = _subject_key(scope, subject, window, time.time())
     try:
-        cache.delete(key)
+        store().delete(key)
     except Exception:
-        logger.exception("Rate limit cache unavailable; nothing forgotten")
+        logger.exception("Rate limit store unavailable; nothing forgotten")
 
 
 def hold(scope: str, subject: str, *, seconds: int) -> None:
     """Refuse the subject for `seconds` from now (see `held`)."""
     key, _ = _subject_key(f"{scope}:hold", subject, 1, 0)
     try:
-        cache.set(key, time.time() + seconds, timeout=seconds + 60)
+        store().set(key, time.time() + seconds, timeout=seconds + 60)
     except Exception:
-        logger.exception("Rate limit cache unavailable; no hold kept")
+        logger.exception("Rate limit store unavailable; no hold kept")
 
 
 def held(scope: str, subject: str) -> int:
     """Whole seconds left on the subject's hold for `scope`, or 0."""
     key, _ = _subject_key(f"{scope}:hold", subject, 1, 0)
     try:
-        until = cache.get(key)
+        until = store().get(key)
     except Exception:
-        logger.exception("Rate limit cache unavailable; no hold read")
+        logger.exception("Rate limit store unavailable; no hold read")
         return 0
     return max(0, math.ceil(until - time.time())) if until else 0

@@ -66,9 +66,13 @@ def _clear_cache():
     Wagtail caches the site root paths and rate limits live in the cache; a
     value left by an earlier test (whose rows were rolled back) must not leak.
     """
-    from django.core.cache import cache
+    from django.conf import settings
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias, config in settings.CACHES.items():
+        # A database-backed store is rolled back with the test's own rows.
+        if "DatabaseCache" not in config["BACKEND"]:
+            caches[alias].clear()
     yield
 
 

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from conversation.models import PageFeedback, StoryPage, Subscription
+from conversation.models import PageFeedback, StoryPage, Subscriber, Subscription
 from tests.factories.conversation import (
     CommunityGroupFactory,
     CrowdfundingProjectFactory,
@@ -72,7 +72,12 @@ def test_story_is_moderated_then_sent_once_to_a_confirmed_subscriber(
     expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     check_page(page)
     assert len(mail.outbox) == 1
+    # Opening the link (as a mail scanner would) confirms nothing; the button does.
     page.goto(live_server.url + link_path(mail.outbox[0].body, "confirm"))
+    expect(page.get_by_role("heading", name="Confirm your email alerts")).to_be_visible()
+    check_page(page)
+    assert not Subscription.objects.get().is_active
+    page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_role("heading", name="Email alerts confirmed")).to_be_visible()
     check_page(page)
     assert Subscription.objects.get().is_active
@@ -196,3 +201,16 @@ def test_every_new_page_is_accessible_and_valid(live_server, browser_page, home_
     page.goto(live_server.url + "/alerts/confirm/not-a-real-token/")
     expect(page.get_by_role("heading", name="This link does not work")).to_be_visible()
     check_page(page)
+
+    # A page on another site that posts the sign-up form is refused, clearly.
+    page.goto("about:blank")  # an origin that is not this site's
+    page.set_content(
+        f'<form method="post" action="{live_server.url}/alerts/">'
+        f'<input type="hidden" name="email" value="victim@example.org">'
+        f'<input type="hidden" name="place" value="{place.pk}">'
+        '<input type="hidden" name="consent" value="on"><button>Win a prize</button></form>'
+    )
+    page.get_by_role("button", name="Win a prize").click()
+    expect(page.get_by_role("heading", name="Your form could not be sent")).to_be_visible()
+    check_page(page)
+    assert not Subscriber.objects.filter(email="victim@example.org").exists()

@@ -213,7 +213,8 @@ CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 @dataclass
 class FormClient:
-    """A browser-like client for one server: keeps the CSRF cookie and token of a form."""
+    """A browser-like client for one server: sends a browser's headers (and a form's CSRF
+    token and cookie where it has one, as the admin's forms do)."""
 
     base_url: str
     cookie: str = ""
@@ -255,15 +256,20 @@ class FormClient:
         status, html = self.request("GET", path)
         if status != 200:
             raise AssertionError(f"GET {path} answered {status}")
+        # Public forms carry no CSRF token (README "Cross-site protection").
         match = CSRF_INPUT.search(html)
-        if not match:
-            raise AssertionError(f"No CSRF token in {path}")
-        self.csrf_token = match.group(1)
+        self.csrf_token = match.group(1) if match else ""
         return html
 
     def post_form(self, path: str, data: dict) -> tuple[int, str]:
-        body = urlencode({"csrfmiddlewaretoken": self.csrf_token, **data})
-        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        fields = {"csrfmiddlewaretoken": self.csrf_token, **data} if self.csrf_token else data
+        body = urlencode(fields)
+        # What a browser sends with a form posted from the site's own page.
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": self.base_url,
+            "Sec-Fetch-Site": "same-origin",
+        }
         return self.request("POST", path, body, headers)
 
     def close(self):

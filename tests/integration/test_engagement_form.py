@@ -68,7 +68,8 @@ def test_form_page_asks_every_theme_with_a_labelled_scale(client, form_page):
     assert 'class="engagement-hp"' in html
     assert "<script" not in html
     assert 'style="' not in html
-    assert 'name="csrfmiddlewaretoken"' in html
+    # No CSRF token: the page may be cached whole (README "Cross-site protection").
+    assert 'name="csrfmiddlewaretoken"' not in html
 
 
 def test_valid_answers_are_stored_whole(client, form_page):
@@ -222,18 +223,30 @@ def test_answers_sent_for_another_place_are_refused(client, form_page):
     assert_nothing_stored()
 
 
-def test_post_without_csrf_token_is_refused(form_page):
+def test_cross_site_post_is_refused(form_page):
     client = Client(enforce_csrf_checks=True)
-    response = client.post(form_page.url, answers(form_page))
+    response = client.post(
+        form_page.url,
+        answers(form_page),
+        HTTP_SEC_FETCH_SITE="cross-site",
+        HTTP_ORIGIN="https://attacker.example",
+    )
     assert response.status_code == 403
+    assert "Your form could not be sent" in response.content.decode()
     assert_nothing_stored()
 
 
-def test_post_with_csrf_token_is_accepted(form_page):
+def test_post_from_the_page_is_accepted_without_a_csrf_token(form_page):
+    """What a browser sends from the form's own page, cached or not: no token, no cookie."""
     client = Client(enforce_csrf_checks=True)
     page = client.get(form_page.url)
-    token = page.context["csrf_token"]
-    response = client.post(form_page.url, answers(form_page, csrfmiddlewaretoken=str(token)))
+    assert not page.cookies
+    response = client.post(
+        form_page.url,
+        answers(form_page),
+        HTTP_SEC_FETCH_SITE="same-origin",
+        HTTP_ORIGIN="http://testserver",
+    )
     assert response.status_code == 200
     assert Submission.objects.count() == 1
 

@@ -72,6 +72,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Fetch Metadata/Origin checks for the public site, Django's CSRF token for
+    # the admin (see the README's "Cross-site protection").
+    "config.middleware.CrossSiteProtectionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -125,8 +128,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: local memory per process unless REDIS_URL is set. Anything that must
-# hold across processes (rate limits) uses this cache, so production must set it.
+# Cache: local memory per process unless REDIS_URL is set (page fragments and
+# lookups that may differ for a moment between processes).
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
@@ -142,6 +145,22 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "our-places",
         }
+    }
+# Rate limits and "once per period" rules (home.ratelimit) must hold across
+# every process: Redis when configured, else a table in the site's database
+# (created by `migrate`). `check --deploy` refuses a process-local store here.
+if REDIS_URL:
+    CACHES["ratelimit"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "ourplaces") + ":ratelimit",
+    }
+else:
+    CACHES["ratelimit"] = {
+        "BACKEND": "home.ratelimit.SharedDatabaseCache",
+        "LOCATION": "ourplaces_ratelimit",
+        # Culling starts only past this many rows (expired ones go first).
+        "OPTIONS": {"MAX_ENTRIES": 50000, "CULL_FREQUENCY": 3},
     }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -225,18 +244,23 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), interest-cohort=()"
 )
+CSRF_FAILURE_VIEW = "config.middleware.csrf_failure"
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 # Place Standard forms: answers accepted per client, per form, per window
-# (seconds). Counted in the cache above, so set REDIS_URL for more than one process.
+# (seconds). Counted in the shared "ratelimit" cache above.
 ENGAGEMENT_RATE_LIMIT = env_int("ENGAGEMENT_RATE_LIMIT", 20)
 ENGAGEMENT_RATE_LIMIT_WINDOW = env_int("ENGAGEMENT_RATE_LIMIT_WINDOW", 3600)
 ENGAGEMENT_FOLLOW_UP_RETENTION_DAYS = env_int("ENGAGEMENT_FOLLOW_UP_RETENTION_DAYS", 365)
 # Place insight hides every figure for a place or theme with fewer responses
 # than this, so nobody can be singled out.
 INSIGHT_MIN_RESPONSES = env_int("INSIGHT_MIN_RESPONSES", 5)
+
+# Email alerts: one address gets at most one confirmation email per this many
+# seconds, however often it is entered (counted in the "ratelimit" cache).
+ALERTS_CONFIRMATION_EMAIL_INTERVAL = env_int("ALERTS_CONFIRMATION_EMAIL_INTERVAL", 86400)
 
 # Behind a proxy: trust its forwarded headers only when told to.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

@@ -2,8 +2,10 @@
 
 import os
 
+from config.env import env_str
+
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES
+from .base import BASE_DIR, CACHES, DATABASES, REDIS_URL
 
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
 DEBUG = False
@@ -22,4 +24,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Several checkouts may run the PostgreSQL pass on one server at once.
     DATABASES["default"]["TEST"] = {
         "NAME": os.environ.get("TEST_DATABASE_NAME", "test_" + DATABASES["default"]["NAME"])
+    }
+
+if not REDIS_URL and env_str("OUR_PLACES_TEST_RATELIMIT_STORE", "memory") == "memory":
+    # One test process, emptied before every test (tests/conftest.py). The
+    # database store is tested on its own and across two gunicorn workers
+    # (tests/integration/test_ratelimit_store.py), which set this to "database".
+    CACHES = {
+        **CACHES,
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "our-places-ratelimit",
+        },
     }
