@@ -164,7 +164,7 @@ class FollowUpContactAdmin(ModelAdmin):
     menu_label = "Follow-up contacts"
     menu_icon = "mail"
     permission_helper_class = ViewPermissionHelper
-    list_display = ("email", "form_page", "consented_at", "delete_after")
+    list_display = ("email", "form_page", "consent_version", "delete_after")
     list_filter = ("form_page",)
     search_fields = ("email",)
     list_per_page = 50
