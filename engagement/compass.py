@@ -211,8 +211,15 @@ def render_compass(
             else _point(cx, cy, _radius(theme.mean, outer), _angle(i, total))
             for i, theme in enumerate(overlay.themes)
         ]
+        # The overlay's means in figures, as the main outline's points carry theirs.
+        scores = " ".join(
+            f"{theme.key}:{score_text(theme.mean)}"
+            for theme in overlay.themes
+            if theme.mean is not None
+        )
         parts.append(
-            f'<path class="compass__overlay" data-label="{escape(label)}" d="{_path(points)}" '
+            f'<path class="compass__overlay" data-label="{escape(label)}" '
+            f'data-scores="{scores}" d="{_path(points)}" '
             f'fill="none" stroke="{INK}" stroke-width="2" stroke-dasharray="{dashes}"/>'
         )
 

@@ -9,11 +9,11 @@ the round's row first and then its themes, make concurrent responses count
 in turn. `recount` rebuilds one round's tally from the responses themselves:
 the repair tool (`manage.py recount_insight`) and the tests' reference.
 
-`public_figures` is the only way public pages and open data read figures: a
-place with fewer responses than `INSIGHT_MIN_RESPONSES`, or a theme with
-fewer scores, comes back with every number set to None, so nothing
-downstream can show it by mistake. `staff_figures` gives staff the numbers
-regardless, marked with whether they would be shown.
+Public pages and open data never read figures from here: they go through
+`engagement.disclosure`, which reads the tallies' published copy and
+suppresses what is under `INSIGHT_MIN_RESPONSES` (with `figures_from_counts`,
+below). `staff_figures` gives staff the live numbers regardless, marked with
+whether they would be shown.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, Count, F, Q, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 
 from engagement.insight_models import SCORES, RoundTally, ThemeTally
@@ -43,19 +43,35 @@ def count_in(submission, answers=None, *, sign: int = 1, place_id=None, round_nu
     not given they are read from its stored theme rows. `place_id` and
     `round_number` override the submission's own, for taking a response out
     of the round it was counted in before an edit moved it.
+
+    The same UPDATEs keep the public copy (`published_*`): a row's change
+    counter goes up by one, and when it reaches the minimum the copy takes
+    the new counts and the counter starts again (SQL reads every right-hand
+    side from the row as it was, so the copy and the counts agree).
     """
     place_id = submission.place_id if place_id is None else place_id
     round_number = submission.round_number if round_number is None else round_number
     if answers is None:
         answers = list(submission.scores.values_list("theme", "score", "comment"))
+    refresh_at = min_responses() - 1  # the counter before this change
     with transaction.atomic():
         RoundTally.objects.bulk_create(
             [RoundTally(place_id=place_id, round_number=round_number)], ignore_conflicts=True
         )
         this_round = RoundTally.objects.filter(place_id=place_id, round_number=round_number)
+        responses = F("responses") + sign
+        participants = F("participants") + sign * submission.participants
+        refresh = Q(unpublished_changes__gte=refresh_at)
         this_round.update(
-            responses=F("responses") + sign,
-            participants=F("participants") + sign * submission.participants,
+            responses=responses,
+            participants=participants,
+            published_responses=_when(refresh, responses, "published_responses"),
+            published_participants=_when(refresh, participants, "published_participants"),
+            unpublished_changes=Case(
+                When(refresh, then=Value(0)),
+                default=F("unpublished_changes") + 1,
+                output_field=IntegerField(),
+            ),
             updated_at=timezone.now(),
         )
         themes = {theme for theme, _score, _comment in answers}
@@ -66,24 +82,45 @@ def count_in(submission, answers=None, *, sign: int = 1, place_id=None, round_nu
             [ThemeTally(round_tally_id=tally_id, theme=theme) for theme in sorted(themes)],
             ignore_conflicts=True,
         )
-        changes = {}
+        # A theme's public copy moves only with scores: a comment without a
+        # score changes no distribution, so it does not count towards a refresh.
+        # (With a minimum of 1 there is nothing to protect: every change publishes.)
+        scored_themes = [theme for theme, given, _comment in answers if given is not None]
+        if refresh_at == 0:
+            scored_themes = sorted(themes)
+        refresh = Q(theme__in=scored_themes, unpublished_changes__gte=refresh_at)
+        new = {}
         for score in SCORES:
             scored = [theme for theme, given, _comment in answers if given == score]
-            if scored:
-                changes[f"score_{score}"] = F(f"score_{score}") + Case(
-                    When(theme__in=scored, then=Value(sign)), default=Value(0)
-                )
-        commented = [theme for theme, _score, comment in answers if comment]
-        if commented:
-            changes["comments"] = F("comments") + Case(
-                When(theme__in=commented, then=Value(sign)), default=Value(0)
+            new[f"score_{score}"] = F(f"score_{score}") + Case(
+                When(theme__in=scored, then=Value(sign)), default=Value(0)
             )
-        if changes:
-            ThemeTally.objects.filter(round_tally_id=tally_id, theme__in=themes).update(**changes)
+        commented = [theme for theme, _score, comment in answers if comment]
+        new["comments"] = F("comments") + Case(
+            When(theme__in=commented, then=Value(sign)), default=Value(0)
+        )
+        changes = dict(new)
+        for name, value in new.items():
+            changes[f"published_{name}"] = _when(refresh, value, f"published_{name}")
+        changes["unpublished_changes"] = Case(
+            When(refresh, then=Value(0)),
+            When(theme__in=scored_themes, then=F("unpublished_changes") + 1),
+            default=F("unpublished_changes"),
+            output_field=IntegerField(),
+        )
+        ThemeTally.objects.filter(round_tally_id=tally_id, theme__in=themes).update(**changes)
+
+
+def _when(condition: Q, then, otherwise: str):
+    return Case(When(condition, then=then), default=F(otherwise), output_field=IntegerField())
 
 
 def recount(place_id: int, round_number: int) -> RoundTally:
-    """Rebuild one place and round's tally from its accepted responses."""
+    """Rebuild one place and round's tally from its accepted responses.
+
+    The repair publishes what it counted at once: it is run by staff after
+    an import or a database edit, never by anything a citizen can time.
+    """
     from engagement.models import Submission, ThemeScore
 
     with transaction.atomic():
@@ -107,10 +144,18 @@ def recount(place_id: int, round_number: int) -> RoundTally:
             .order_by()
         )
         ThemeTally.objects.filter(round_tally=tally).delete()
-        ThemeTally.objects.bulk_create(ThemeTally(round_tally=tally, **row) for row in per_theme)
-        tally.responses = totals["responses"] or 0
-        tally.participants = totals["participants"] or 0
-        tally.save(update_fields=["responses", "participants", "updated_at"])
+        ThemeTally.objects.bulk_create(
+            ThemeTally(
+                round_tally=tally,
+                **row,
+                **{f"published_{name}": value for name, value in row.items() if name != "theme"},
+            )
+            for row in per_theme
+        )
+        tally.responses = tally.published_responses = totals["responses"] or 0
+        tally.participants = tally.published_participants = totals["participants"] or 0
+        tally.unpublished_changes = 0
+        tally.save()
     return tally
 
 
@@ -166,6 +211,8 @@ class RoundFigures:
     participants: int | None
     themes: list[ThemeFigures] = field(default_factory=list)
     minimum: int = 5
+    #: For an area: what it is made of, in words (e.g. which places it leaves out).
+    note: str = ""
 
     def theme(self, key: str) -> ThemeFigures:
         return next(theme for theme in self.themes if theme.key == key)
@@ -205,7 +252,7 @@ def median_of(distribution: tuple[int, ...]) -> float | None:
     return (nth(count // 2 - 1) + nth(count // 2)) / 2
 
 
-def _figures(
+def figures_from_counts(
     label: str,
     round_number: int | None,
     responses: int,
@@ -214,7 +261,9 @@ def _figures(
     comments: dict[str, int],
     *,
     public: bool,
+    note: str = "",
 ) -> RoundFigures:
+    """Figures from counts; with `public`, every number under the minimum is None."""
     minimum = min_responses()
     enough = responses >= minimum
     themes = []
@@ -244,10 +293,12 @@ def _figures(
         participants=None if hide_totals else participants,
         themes=themes,
         minimum=minimum,
+        note=note,
     )
 
 
-def _combine(label: str, round_number, tallies: Iterable[RoundTally], *, public: bool):
+def staff_figures(label: str, round_number, tallies: Iterable[RoundTally]) -> RoundFigures:
+    """All the live numbers, for staff; `shown` says what the rule would let through."""
     responses = participants = 0
     distributions = {key: [0] * len(SCORES) for key in THEME_KEYS}
     comments = dict.fromkeys(THEME_KEYS, 0)
@@ -260,25 +311,15 @@ def _combine(label: str, round_number, tallies: Iterable[RoundTally], *, public:
             for index, n in enumerate(theme_tally.distribution.values()):
                 distributions[theme_tally.theme][index] += n
             comments[theme_tally.theme] += theme_tally.comments
-    return _figures(
+    return figures_from_counts(
         label,
         round_number,
         responses,
         participants,
         {key: tuple(values) for key, values in distributions.items()},
         comments,
-        public=public,
+        public=False,
     )
-
-
-def public_figures(label: str, round_number, tallies: Iterable[RoundTally]) -> RoundFigures:
-    """Figures safe to publish: anything under the minimum has no numbers."""
-    return _combine(label, round_number, tallies, public=True)
-
-
-def staff_figures(label: str, round_number, tallies: Iterable[RoundTally]) -> RoundFigures:
-    """All the numbers, for staff; `shown` says what the public would see."""
-    return _combine(label, round_number, tallies, public=False)
 
 
 def tallies_for(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], RoundTally]:

@@ -10,6 +10,12 @@ Three kinds of record:
   a results page costs more as a place's responses grow. Counts per score
   make every figure exact (mean, median, distribution) and let tallies be
   added together for a wider area.
+- Each tally also keeps the figures the public sees (`published_*`): a copy
+  of its counts refreshed only once at least `INSIGHT_MIN_RESPONSES`
+  responses (for a theme: scores) have changed it since the last copy, so
+  comparing public figures before and after one response shows nothing of
+  it (`engagement.disclosure` explains the rule). The copy is taken in the
+  same UPDATE that counts the response in, at no extra query.
 - `PlaceInsight` is the editors' snippet for a place and round: the summary
   of what we heard, the actions that follow and the comments to highlight.
   Nothing about the round is public until an editor publishes it.
@@ -40,6 +46,10 @@ class RoundTally(models.Model):
     round_number = models.PositiveSmallIntegerField()
     responses = models.PositiveIntegerField(default=0)
     participants = models.PositiveIntegerField(default=0)
+    #: What the public sees, and how many responses were counted in or out since.
+    published_responses = models.PositiveIntegerField(default=0)
+    published_participants = models.PositiveIntegerField(default=0)
+    unpublished_changes = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -64,6 +74,16 @@ class ThemeTally(models.Model):
     score_6 = models.PositiveIntegerField(default=0)
     score_7 = models.PositiveIntegerField(default=0)
     comments = models.PositiveIntegerField(default=0)
+    #: What the public sees, and how many scores were counted in or out since.
+    published_score_1 = models.PositiveIntegerField(default=0)
+    published_score_2 = models.PositiveIntegerField(default=0)
+    published_score_3 = models.PositiveIntegerField(default=0)
+    published_score_4 = models.PositiveIntegerField(default=0)
+    published_score_5 = models.PositiveIntegerField(default=0)
+    published_score_6 = models.PositiveIntegerField(default=0)
+    published_score_7 = models.PositiveIntegerField(default=0)
+    published_comments = models.PositiveIntegerField(default=0)
+    unpublished_changes = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -78,6 +98,10 @@ class ThemeTally(models.Model):
     @property
     def distribution(self) -> dict[int, int]:
         return {score: getattr(self, f"score_{score}") for score in SCORES}
+
+    @property
+    def published_distribution(self) -> dict[int, int]:
+        return {score: getattr(self, f"published_score_{score}") for score in SCORES}
 
 
 class InsightStatus(models.TextChoices):

@@ -7,6 +7,7 @@ engagement; imported from `EngagementConfig.ready()`.
 from wagtail import hooks
 
 from engagement.compass import render_compass
+from engagement.disclosure import published_figure
 from engagement.insight import CONFIDENCE_THEME, tallies_for
 from engagement.insight_models import PlaceInsight
 from engagement.insight_views import figures_for
@@ -15,6 +16,12 @@ from places.models import PLACE_PAGE_SECTIONS_HOOK
 
 
 @hooks.register(PLACE_PAGE_SECTIONS_HOOK)
+@published_figure(
+    "place-page-results",
+    description="A place page's latest published round: totals, the confidence measure, a "
+    "small compass and its figures table.",
+    shown_in="place page",
+)
 def place_page_results(page, request):
     insight = (
         PlaceInsight.objects.filter(place_id=page.pk, live=True)

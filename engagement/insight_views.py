@@ -1,8 +1,10 @@
 """Public place insight: the district overview, a results page per place and round, open data.
 
 Only published insights (`live`) are ever read, and every figure comes from
-`public_figures`, so a place or theme under the minimum has no numbers to
-show by construction. Comments come only from `ThemeScore.objects.public_comments()`
+`engagement.disclosure` (each view below is a registered published figure),
+so a place or theme under the minimum has no numbers to show by
+construction, areas add up only the cells shown, and figures move only in
+steps of at least the minimum. Comments come only from `ThemeScore.objects.public_comments()`
 and only their `public_comment` text is read. Each page reads a fixed number
 of queries however many places or responses there are: insights in one
 query, their tallies in two (`tallies_for`), comments in one.
@@ -21,13 +23,8 @@ from django.template.response import TemplateResponse
 
 from engagement import open_data
 from engagement.compass import render_compass, render_confidence_chart
-from engagement.insight import (
-    CONFIDENCE_THEME,
-    RoundFigures,
-    min_responses,
-    public_figures,
-    tallies_for,
-)
+from engagement.disclosure import area_figures, place_figures, published_figure, rules
+from engagement.insight import CONFIDENCE_THEME, RoundFigures, min_responses, tallies_for
 from engagement.insight_models import HighlightedComment, PlaceInsight
 from engagement.models import ThemeScore
 from engagement.themes import STANDARD_2015, THEME_KEYS
@@ -46,11 +43,16 @@ def published():
 def figures_for(insight, tallies) -> RoundFigures:
     tally = tallies.get((insight.place_id, insight.round_number))
     label = f"{insight.place.title}, {insight.heading_label}"
-    return public_figures(label, insight.round_number, [tally] if tally else [])
+    return place_figures(label, insight.round_number, tally)
 
 
-def combined(label: str, round_number: int, pairs, tallies) -> RoundFigures:
-    return public_figures(label, round_number, [tallies[p] for p in pairs if p in tallies])
+def district_figures(round_number: int, insights, tallies) -> RoundFigures:
+    """Every published place in the round, adding up only what each shows."""
+    return area_figures(
+        district_label(round_number),
+        round_number,
+        [figures_for(i, tallies) for i in insights if i.round_number == round_number],
+    )
 
 
 def district_label(round_number: int) -> str:
@@ -119,22 +121,28 @@ class Sort:
         }
 
 
+@published_figure(
+    "results-overview",
+    description="Every place's latest round (responses, mean per theme, compass), the whole "
+    "district's compass and figures table, and the district's confidence measure by round.",
+    url_names=["insight_overview"],
+)
 def overview(request):
     insights = list(published().order_by("place__title", "place_id", "-round_number"))
     tallies = tallies_for((i.place_id, i.round_number) for i in insights)
 
     latest: dict[int, PlaceInsight] = {}
-    by_round: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    by_round: dict[int, list[PlaceInsight]] = defaultdict(list)
     for insight in insights:
         latest.setdefault(insight.place_id, insight)
-        by_round[insight.round_number].append((insight.place_id, insight.round_number))
+        by_round[insight.round_number].append(insight)
 
     sort = Sort.from_query(request.GET)
     rows = sort.apply([PlaceRow(i, figures_for(i, tallies)) for i in latest.values()])
     page_obj = Paginator(rows, PLACES_PER_PAGE).get_page(request.GET.get("page"))
 
     rounds = sorted(by_round)
-    district = {n: combined(district_label(n), n, by_round[n], tallies) for n in rounds}
+    district = {n: district_figures(n, by_round[n], tallies) for n in rounds}
     district_compass = None
     if rounds:
         current = district[rounds[-1]]
@@ -143,7 +151,7 @@ def overview(request):
             current,
             overlays=overlays,
             title=f"Compass for {current.label}",
-            description="All published places in the round, combined.",
+            description="All published places in the round shown on this site, added up.",
         )
     confidence = [(f"Round {n}", district[n].theme(CONFIDENCE_THEME).mean) for n in rounds]
 
@@ -166,6 +174,7 @@ def overview(request):
         else None,
         "columns": open_data.COLUMNS,
         "minimum": min_responses(),
+        "disclosure_rules": rules(),
     }
     return TemplateResponse(request, "pages/insight/overview.html", context)
 
@@ -181,17 +190,17 @@ def _results_context(place_id: int, round_number: int) -> dict:
     place = insight.place
 
     # Every published place in this round: the wider area, whichever it turns out to be.
-    round_places = list(
+    round_insights = list(
         published()
         .filter(round_number=round_number)
-        .values_list("place_id", "place__path", "place__title")
+        .only("place_id", "round_number", "round_label", "place__path", "place__title")
         .order_by()
     )
     parent_path = place.path[: -place.steplen]
-    parent = next(((pk, title) for pk, path, title in round_places if path == parent_path), None)
+    parent = next((i for i in round_insights if i.place.path == parent_path), None)
 
     pairs = {(i.place_id, i.round_number) for i in place_insights}
-    pairs |= {(pk, round_number) for pk, _path, _title in round_places}
+    pairs |= {(i.place_id, round_number) for i in round_insights}
     tallies = tallies_for(pairs)
 
     figures = figures_for(insight, tallies)
@@ -201,19 +210,14 @@ def _results_context(place_id: int, round_number: int) -> dict:
         before = previous[-1]
         overlays.append((f"{place.title}, {before.heading_label}", figures_for(before, tallies)))
     if parent is not None:
-        wider = combined(
-            f"{parent[1]}, round {round_number}",
+        # The town's own responses: a parent place never adds up its children.
+        wider = place_figures(
+            f"{parent.place.title}, round {round_number}",
             round_number,
-            [(parent[0], round_number)],
-            tallies,
+            tallies.get((parent.place_id, round_number)),
         )
     else:
-        wider = combined(
-            district_label(round_number),
-            round_number,
-            [(pk, round_number) for pk, _path, _title in round_places],
-            tallies,
-        )
+        wider = district_figures(round_number, round_insights, tallies)
     overlays.append((wider.label, wider))
 
     confidence = [
@@ -275,6 +279,13 @@ def _results_context(place_id: int, round_number: int) -> dict:
     }
 
 
+@published_figure(
+    "results-page",
+    description="One place and round: totals, the figures table, the compass with the "
+    "previous round and the wider area (the parent place, else the district), and the "
+    "place's confidence measure by round.",
+    url_names=["insight_results"],
+)
 def results(request, place_id: int, round_number: int):
     context = _results_context(place_id, round_number)
     return TemplateResponse(request, "pages/insight/results.html", context)
@@ -291,11 +302,21 @@ def _one(place_id: int, round_number: int):
     return insight, open_data.rows_for(insight, figures_for(insight, tallies))
 
 
+@published_figure(
+    "results-csv",
+    description="One place and round as CSV, a row per theme.",
+    url_names=["insight_results_csv"],
+)
 def results_csv(request, place_id: int, round_number: int):
     insight, rows = _one(place_id, round_number)
     return open_data.csv_response(rows, open_data.filename_for(insight))
 
 
+@published_figure(
+    "results-json",
+    description="One place and round as JSON, a row per theme.",
+    url_names=["insight_results_json"],
+)
 def results_json(request, place_id: int, round_number: int):
     insight, rows = _one(place_id, round_number)
     return open_data.json_response(rows, open_data.filename_for(insight), minimum=min_responses())
@@ -310,10 +331,20 @@ def _district_rows() -> list[dict]:
     return rows
 
 
+@published_figure(
+    "district-csv",
+    description="Every published place and round as CSV, a row per theme.",
+    url_names=["insight_district_csv"],
+)
 def district_csv(request):
     return open_data.csv_response(_district_rows(), "place-standard-district")
 
 
+@published_figure(
+    "district-json",
+    description="Every published place and round as JSON, a row per theme.",
+    url_names=["insight_district_json"],
+)
 def district_json(request):
     return open_data.json_response(
         _district_rows(), "place-standard-district", minimum=min_responses()

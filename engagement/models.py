@@ -9,12 +9,14 @@ comment has no row; a theme skipped ("I don't know") but commented on has a
 row with a NULL score, which AVG and COUNT(score) ignore.
 
 Personal data is kept apart: a follow-up email lives in `FollowUpContact`,
-which is not linked to the answers, carries the consent wording the person
-agreed to and a delete-after date (see the `delete_expired_follow_up_contacts`
+which is not linked to the answers (no key, no shared order, no time to
+match them by), carries the consent wording the person agreed to and a
+delete-after date (see the `delete_expired_follow_up_contacts`
 command).
 """
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -51,8 +53,15 @@ CONSENT_WORDINGS = {
         "I agree that the council may email me about what happens next with this "
         "engagement. My email is kept apart from my answers and deleted after {days} days."
     ),
+    # Retention counts from the engagement's close, not from the day the person
+    # answered: the contact then carries no date of its own to match answers by.
+    "follow-up-2026-1": (
+        "I agree that the council may email me about what happens next with this "
+        "engagement. My email is kept apart from my answers and deleted {days} days "
+        "after the engagement closes."
+    ),
 }
-CURRENT_CONSENT_VERSION = "follow-up-2025-1"
+CURRENT_CONSENT_VERSION = "follow-up-2026-1"
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link"]
 
 
@@ -405,30 +414,50 @@ class ThemeScore(models.Model):
 
 
 def default_delete_after():
+    """The old per-person delete-after date; only migration 0001 still names it."""
     return timezone.localdate() + datetime.timedelta(days=follow_up_retention_days())
+
+
+def delete_after_for(form_page) -> datetime.date:
+    """When follow-up emails given on `form_page` are deleted: a set time after it closes.
+
+    The same date for every contact of one engagement, so it says nothing
+    about when any one person answered.
+    """
+    closes = timezone.localdate(form_page.closes_at)
+    return closes + datetime.timedelta(days=follow_up_retention_days())
 
 
 class FollowUpContact(models.Model):
     """An email given for follow-up, kept apart from the answers it came with.
 
     It records which engagement it is about (so people hear what happened
-    next) but not which response, so staff reading results never see who
-    said what.
+    next) but not which response, and nothing that could pair it with one:
+    its id is random (sequential ids would line up with the responses'),
+    it has no time of its own (its consent is evidenced by the engagement it
+    was given on, which was open from `opens_at` to `closes_at`), and its
+    delete-after date is the same for everyone on that engagement.
     """
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     form_page = models.ForeignKey(
         PlaceStandardFormPage, on_delete=models.CASCADE, related_name="follow_up_contacts"
     )
     email = models.EmailField()
     consent_version = models.CharField(max_length=40)
-    consented_at = models.DateTimeField(default=timezone.now)
-    delete_after = models.DateField(default=default_delete_after, db_index=True)
+    delete_after = models.DateField(db_index=True)
 
     class Meta:
-        ordering = ["-consented_at"]
+        # Never by creation: that order is the responses' order too.
+        ordering = ["form_page", "email"]
 
     def __str__(self):
         return f"Follow-up contact for {self.form_page_id}"
+
+    def save(self, *args, **kwargs):
+        if self.delete_after is None and self.form_page_id:
+            self.delete_after = delete_after_for(self.form_page)
+        super().save(*args, **kwargs)
 
     @property
     def consent_text(self) -> str:

@@ -1,7 +1,7 @@
 """Published place insight as open data: one row per place, round and theme.
 
-Rows are built from `public_figures` only, so a place or theme under the
-minimum has blank (CSV) or null (JSON) numbers and a status that says why;
+Rows are built from `engagement.disclosure` figures only, so a place or theme
+under the minimum has blank (CSV) or null (JSON) numbers and a status that says why;
 comments are only ever counted, never included. The column list below is
 also the documentation shown on the district overview, so the two cannot
 drift apart.
@@ -36,7 +36,11 @@ COLUMNS = [
         f"'{STATUS_SHOWN}' when the figures are published; '{STATUS_HIDDEN}' when the place or "
         "the theme had fewer responses than the minimum, and every number in the row is blank.",
     ),
-    ("responses", "Responses the place gave in the round (a group session counts once)."),
+    (
+        "responses",
+        "Responses the place gave in the round (a group session counts once). Like every "
+        "figure here it moves only in steps of at least the minimum number of responses.",
+    ),
     ("participants", "People those responses speak for (a group session counts everyone in it)."),
     ("scores", "Responses that scored this theme (people may skip a theme)."),
     ("mean", "The mean score for the theme, from 1 to 7, to 2 decimal places."),

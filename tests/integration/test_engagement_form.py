@@ -110,8 +110,10 @@ def test_valid_answers_are_stored_whole(client, form_page):
     contact = FollowUpContact.objects.get()
     assert contact.email == "person@example.org"
     assert contact.form_page_id == form_page.pk
-    assert contact.consent_version == "follow-up-2025-1"
-    assert contact.delete_after == timezone.localdate() + datetime.timedelta(days=365)
+    assert contact.consent_version == "follow-up-2026-1"
+    # Kept for the retention period after the engagement closes, the same date for everyone.
+    closes = timezone.localdate(form_page.closes_at)
+    assert contact.delete_after == closes + datetime.timedelta(days=365)
     # Kept apart: nothing in the response points at the email.
     assert "person@example.org" not in str(submission.extra_answers)
 

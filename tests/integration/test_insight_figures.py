@@ -15,10 +15,10 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from engagement.disclosure import place_figures, producing
 from engagement.insight import (
     count_in,
     median_of,
-    public_figures,
     recount,
     recount_all,
     staff_figures,
@@ -49,8 +49,18 @@ def expected(responses):
 
 
 def published(form_page):
+    """What the public sees (the tallies' published copy, under the disclosure rules)."""
+    pair = (form_page.place_id, form_page.round_number)
+    with producing("results-json"):
+        return place_figures(
+            form_page.place.title, form_page.round_number, tallies_for([pair]).get(pair)
+        )
+
+
+def counted(form_page):
+    """The live counts staff see."""
     tallies = tallies_for([(form_page.place_id, form_page.round_number)]).values()
-    return public_figures(form_page.place.title, form_page.round_number, tallies)
+    return staff_figures(form_page.place.title, form_page.round_number, tallies)
 
 
 def assert_figures_match(figures, responses):
@@ -115,14 +125,18 @@ def test_a_small_known_example_worked_by_hand():
     for score in (1, 2, 2, 6, 7):
         SubmissionFactory(form_page=form_page, scores={"moving_around": (score, "")})
     SubmissionFactory(form_page=form_page, scores={"moving_around": (None, "No idea")})
-    figures = published(form_page)
-    moving = figures.theme("moving_around")
-    assert figures.responses == 6
-    assert moving.count == 5
-    assert moving.mean == pytest.approx(3.6)
-    assert moving.median == 2
-    assert moving.distribution == (1, 2, 0, 0, 0, 1, 1)
-    assert moving.comments == 1
+    for figures in (counted(form_page), published(form_page)):
+        moving = figures.theme("moving_around")
+        assert moving.count == 5
+        assert moving.mean == pytest.approx(3.6)
+        assert moving.median == 2
+        assert moving.distribution == (1, 2, 0, 0, 0, 1, 1)
+    assert counted(form_page).responses == 6
+    assert counted(form_page).theme("moving_around").comments == 1
+    # The public copy moved when the fifth response came in, not since: one more
+    # response (or one more comment) alone never shows.
+    assert published(form_page).responses == 5
+    assert published(form_page).theme("moving_around").comments == 0
     assert median_of((0, 1, 0, 0, 0, 1, 0)) == 4  # 2 and 6: the middle two averaged
 
 
@@ -131,17 +145,17 @@ def test_group_sessions_count_their_participants():
     for _ in range(4):
         SubmissionFactory(form_page=form_page)
     SubmissionFactory(form_page=form_page, channel=Channel.GROUP, participants=12)
-    figures = published(form_page)
-    assert figures.responses == 5
-    assert figures.participants == 16
+    for figures in (counted(form_page), published(form_page)):
+        assert figures.responses == 5
+        assert figures.participants == 16
 
 
 def test_under_the_minimum_public_figures_have_no_numbers_but_staff_see_them():
     form_page = PlaceStandardFormPageFactory()
     for _ in range(4):
         SubmissionFactory(form_page=form_page, scores=dict.fromkeys(THEME_KEYS, (5, "x")))
-    tallies = tallies_for([(form_page.place_id, 1)]).values()
-    public = public_figures("Place", 1, tallies)
+    recount(form_page.place_id, 1)  # even with the four published, they stay hidden
+    public = published(form_page)
     assert not public.shown
     assert public.responses is None and public.participants is None
     assert all(
@@ -149,7 +163,7 @@ def test_under_the_minimum_public_figures_have_no_numbers_but_staff_see_them():
         for t in public.themes
     )
     assert all(t.comments is None for t in public.themes)
-    staff = staff_figures("Place", 1, tallies)
+    staff = counted(form_page)
     assert staff.responses == 4 and not staff.shown
     assert staff.theme("moving_around").mean == 5
 

@@ -17,7 +17,8 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from engagement.compass import render_compass
-from engagement.insight import public_figures, staff_figures, tallies_for
+from engagement.disclosure import place_figures, producing
+from engagement.insight import staff_figures, tallies_for
 from engagement.insight_models import HighlightedComment
 from engagement.models import ThemeScore
 from engagement.moderation import Decision, moderate
@@ -84,7 +85,8 @@ def visible_text(page) -> str:
 
 def test_results_page_shows_figures_actions_compass_and_valid_html(client, home_page):
     place = PlacePageFactory(title="Almondbury")
-    scores = [2, 3, 5, 6, 6, 7]
+    # Ten responses: public figures move in steps of the minimum (5), so all ten show.
+    scores = [1, 2, 3, 4, 5, 6, 6, 6, 7, 7]
     respond(place, [all_themes(s) for s in scores])
     insight = PlaceInsightFactory(place=place, round_label="Spring 2026")
     InsightActionFactory(
@@ -98,9 +100,9 @@ def test_results_page_shows_figures_actions_compass_and_valid_html(client, home_
     assert page.h1.get_text() == "What Almondbury told us"
     assert "Fix the bus shelter Highways In progress" in text
     assert "Plant trees Parks Done" in text
-    assert "Responses 6" in text
+    assert "Responses 10" in text
 
-    mean = sum(scores) / len(scores)  # 4.8333…
+    mean = sum(scores) / len(scores)  # 4.7
     svg = page.select_one("svg.compass")
     assert svg["role"] == "img" and svg["data-axis-min"] == "1" and svg["data-axis-max"] == "7"
     assert svg.find("title").get_text() == "Compass for Almondbury, Spring 2026"
@@ -115,17 +117,18 @@ def test_results_page_shows_figures_actions_compass_and_valid_html(client, home_
         for row in table.select("tbody tr")
     }
     assert {key: cell["data-score"] for key, cell in means.items()} == points
-    assert {cell.get_text() for cell in means.values()} == {"4.8"}
+    assert {cell.get_text() for cell in means.values()} == {"4.7"}
     moving = table.select_one("tr[data-theme=moving_around]")
     cells = [td.get_text() for td in moving.select("td")]
     # count, mean, median, 1..7, comments
-    assert cells == ["6", "4.8", "5.5", "0", "1", "1", "0", "1", "2", "1", "0"]
+    assert cells == ["10", "4.7", "5.5", "1", "1", "1", "1", "1", "3", "2", "0"]
     assert_valid_html(response.content.decode(), label="results page")
 
 
 def test_compass_geometry_rings_spokes_and_overlays():
     figures = staff_figures("Here", 1, [])
-    other = public_figures("Elsewhere", 1, [])
+    with producing("results-page"):
+        other = place_figures("Elsewhere", 1, None)
     svg = BeautifulSoup(
         str(render_compass(figures, overlays=[("Round 1", other)], title="T <b>", small=False)),
         "html.parser",
@@ -259,9 +262,10 @@ def test_place_and_theme_under_the_minimum_show_no_numbers_anywhere(client, home
     hidden = next(r for r in rows if r["theme_key"] == "public_transport")
     assert hidden["status"] == "not enough responses"
     assert hidden["mean"] == hidden["scores"] == hidden["score_1"] == hidden["median"] == ""
-    assert hidden["responses"] == "6"  # the place as a whole is shown
+    # The place as a whole is shown, as of its last step of five responses (the sixth waits).
+    assert hidden["responses"] == "5"
     shown = next(r for r in rows if r["theme_key"] == "moving_around")
-    assert (shown["status"], shown["mean"], shown["score_4"]) == ("shown", "4.0", "6")
+    assert (shown["status"], shown["mean"], shown["score_4"]) == ("shown", "4.0", "5")
     hidden = next(r for r in body["rows"] if r["theme_key"] == "public_transport")
     assert hidden["mean"] is None and hidden["score_1"] is None and hidden["scores"] is None
     assert "1.5" not in json.dumps(body) and ",1.5," not in _csv.content.decode()
