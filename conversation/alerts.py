@@ -29,7 +29,6 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -38,6 +37,7 @@ from wagtail import hooks
 from wagtail.models import Site
 
 from conversation.models import ConsentRecord, SentAlertItem, Subscriber, Subscription
+from home.mail import send_email_later
 
 logger = logging.getLogger(__name__)
 
@@ -180,12 +180,11 @@ def sign_up(email: str, place, topic, request) -> Subscription:
             "confirm_url": link,
             "days": confirm_link_max_age() // 86400,
         }
-        EmailMessage(
+        send_email_later(
             subject=f"Confirm your email alerts for {place.title}",
             body=render_to_string("pages/conversation/email/confirm.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
             to=[subscriber.email],
-        ).send()
+        )
     return subscription
 
 
@@ -328,17 +327,15 @@ def _send_alert_email(subscriber: Subscriber, found: list, base: str) -> None:
         "signup_url": absolute(reverse("conversation_alerts_signup"), base),
     }
     subject = f"New for {', '.join(places)}" if len(places) < 4 else "New in your places"
-    message = EmailMessage(
+    send_email_later(
         subject=subject,
         body=render_to_string("pages/conversation/email/alert.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
         to=[subscriber.email],
         headers={
             "List-Unsubscribe": f"<{link}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    message.send()
 
 
 def story_alert_items(since: datetime.datetime) -> Iterable[AlertItem]:
