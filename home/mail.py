@@ -42,12 +42,17 @@ def send_email_later(
     from home.tasks import enqueue_email, queues_in_transaction
 
     from_email = from_email or settings.DEFAULT_FROM_EMAIL
+    to = [address for address in (single_line(a) for a in to) if address]
+    if not to:
+        # Retrying could never help: say so now, in the code that asked.
+        logger.warning("Email %r has no recipient; not sent", single_line(subject))
+        return
     message = {
         # A header cannot hold a line break: one in a subject built from what a
         # citizen typed would make every attempt fail.
         "subject": single_line(subject),
         "body": body,
-        "to": [single_line(address) for address in to],
+        "to": to,
         "reply_to": [single_line(address) for address in reply_to or []],
         "from_email": single_line(from_email),
         "headers": {name: single_line(value) for name, value in (headers or {}).items()},
