@@ -64,7 +64,8 @@ run: install
 	$(MANAGE) load_demo_content
 	$(MANAGE) ensure_admin
 	@echo "Serving Our Places on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
-	$(MANAGE) runserver --noreload $(HOST):$(PORT)
+	@echo "with the background-task worker (email, Wagtail's jobs) beside it; Ctrl-C stops both"
+	bash scripts/serve.sh $(PY) $(HOST):$(PORT)
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -30,7 +30,6 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -357,17 +356,15 @@ def _send_alert_email(subscriber: Subscriber, found: list, base: str) -> None:
         "signup_url": absolute(reverse("conversation_alerts_signup"), base),
     }
     subject = f"New for {', '.join(places)}" if len(places) < 4 else "New in your places"
-    message = EmailMessage(
+    send_email_later(
         subject=subject,
         body=render_to_string("pages/conversation/email/alert.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
         to=[subscriber.email],
         headers={
             "List-Unsubscribe": f"<{link}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    message.send()
 
 
 def story_alert_items(since: datetime.datetime) -> Iterable[AlertItem]:

@@ -13,12 +13,13 @@ from taggit.models import Tag
 from conversation.alerts import ALERT_CONSENT_WORDING
 from conversation.models import WAY_HINTS, ActiveCitizenWay, story_topics
 from conversation.stories import photo_max_bytes
+from home.text import IdField, IdModelChoiceField, NormalisedInputMixin
 from places.models import PlacePage
 
 PHOTO_TYPES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG"}
 
 
-class GovukErrorsMixin:
+class GovukErrorsMixin(NormalisedInputMixin):
     """Point each invalid field at its message and style it, as schools' forms do."""
 
     widget_classes = {}
@@ -66,7 +67,7 @@ class StorySubmissionForm(GovukErrorsMixin, forms.Form):
             "max_length": "The title must be 120 characters or fewer",
         },
     )
-    place = forms.ModelChoiceField(
+    place = IdModelChoiceField(
         queryset=PlacePage.objects.none(),
         label="Which place is your story about?",
         empty_label="Choose a place",
@@ -226,7 +227,7 @@ class AlertSignupForm(GovukErrorsMixin, forms.Form):
             "invalid": "Enter an email address in the correct format, like name@example.com",
         },
     )
-    place = forms.ModelChoiceField(
+    place = IdModelChoiceField(
         queryset=PlacePage.objects.none(),
         label="Which place?",
         empty_label="Choose a place",
@@ -235,7 +236,7 @@ class AlertSignupForm(GovukErrorsMixin, forms.Form):
             "invalid_choice": "Choose the place you want alerts about",
         },
     )
-    topic = forms.ModelChoiceField(
+    topic = IdModelChoiceField(
         queryset=Tag.objects.none(),
         label="Only about one topic? (optional)",
         required=False,
@@ -258,7 +259,7 @@ class AlertSignupForm(GovukErrorsMixin, forms.Form):
 class FeedbackForm(GovukErrorsMixin, forms.Form):
     widget_classes = {"comment": "textarea"}
 
-    page = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    page = IdField(widget=forms.HiddenInput)
     helpful = forms.TypedChoiceField(
         label="Was this page helpful?",
         choices=[("yes", "Yes"), ("no", "No")],

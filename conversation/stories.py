@@ -25,6 +25,7 @@ from conversation.models import (
     StorySubmission,
     story_topics,
 )
+from home.text import parse_id
 from places.models import PlacePage
 
 logger = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ class StoryFilters:
         topic = slugify(query.get("topic", ""))[:100]
         way = query.get("way", "")
         return cls(
-            place=int(place) if place.isdigit() and len(place) < 10 else None,
+            place=parse_id(place),
             topic=topic,
             way=way if way in ActiveCitizenWay.values else "",
         )

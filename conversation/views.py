@@ -26,6 +26,7 @@ from conversation.forms import AlertSignupForm, FeedbackForm, StorySubmissionFor
 from conversation.models import PageFeedback, retention_days
 from conversation.stories import create_story_draft
 from home import ratelimit
+from home.text import parse_id
 from places.models import PlacePage
 
 STORY_SCOPE = "conversation-story"
@@ -60,8 +61,8 @@ def submit_story(request, index):
             status = 400
     else:
         initial = {}
-        place = request.GET.get("place", "")
-        if place.isdigit():
+        place = parse_id(request.GET.get("place"))
+        if place:
             initial["place"] = place
         form = StorySubmissionForm(initial=initial)
     return TemplateResponse(
@@ -82,8 +83,8 @@ def submit_story(request, index):
 
 
 def _place_or_none(value):
-    if isinstance(value, str) and value.isdigit():
-        return PlacePage.objects.live().public().filter(pk=int(value)).first()
+    if place_id := parse_id(value):
+        return PlacePage.objects.live().public().filter(pk=place_id).first()
     return None
 
 
@@ -185,8 +186,8 @@ def alerts_unsubscribe(request, token):
 
 
 def _feedback_page(value):
-    if isinstance(value, str) and value.isdigit() and len(value) < 12:
-        return Page.objects.live().public().filter(pk=int(value)).first()
+    if page_id := parse_id(value):
+        return Page.objects.live().public().filter(pk=page_id).first()
     return None
 
 

@@ -3,9 +3,10 @@
 from django import forms
 
 from councillor_pages.postcodes import is_valid_postcode, normalise_postcode
+from home.text import NormalisedInputMixin
 
 
-class PostcodeForm(forms.Form):
+class PostcodeForm(NormalisedInputMixin, forms.Form):
     postcode = forms.CharField(
         label="Postcode",
         max_length=16,
@@ -20,7 +21,7 @@ class PostcodeForm(forms.Form):
         return postcode
 
 
-class ContactCouncillorForm(forms.Form):
+class ContactCouncillorForm(NormalisedInputMixin, forms.Form):
     """What a citizen sends a councillor. Nothing from it is stored: it is emailed."""
 
     name = forms.CharField(

@@ -26,6 +26,7 @@ from councillor_pages.engagements import open_engagements_for_wards
 from councillor_pages.forms import ContactCouncillorForm, PostcodeForm
 from councillor_pages.postcodes import display_postcode
 from home import ratelimit
+from home.text import parse_id
 from places.models import PlacePage, Ward
 
 COUNCILLORS_PER_PAGE = 24
@@ -119,9 +120,8 @@ class CouncillorIndexPage(Page):
             query.get("ward", "").strip().upper()
         )
         selected_place = None
-        place_id = query.get("place", "")
-        if place_id.isdigit():
-            selected_place = next((p for p in places if p.pk == int(place_id)), None)
+        if place_id := parse_id(query.get("place")):
+            selected_place = next((p for p in places if p.pk == place_id), None)
         party = query.get("party", "")
         party = party if party in parties else ""
         name = " ".join(query.get("q", "").split())[:100]

@@ -1,15 +1,17 @@
 """Email to councillors: engagement in their ward, weekly digests, citizens' messages.
 
-Nothing here runs inside a citizen's request. Engagement notices and digests
-are sent by commands (run on a schedule) or by background tasks queued from
-the `engagement_opened` signal; a contact message is queued as a task once
-the request's transaction commits, carrying the message itself, so nothing of
-it is stored in the database.
+Nothing here sends inside a citizen's request: every message goes through
+`home.mail.send_email_later`, a background task that retries with back-off
+when the mail server fails. Engagement notices and digests are built by
+commands (run on a schedule) or by a background task queued from the
+`engagement_opened` signal; a contact message is handed to the email task as
+it stands (the task forgets it once sent), never stored as a record.
 
-Each notice is recorded *before* it is sent, in the same transaction: if
-sending fails the record rolls back and a later run tries again; if it
-succeeds, no later run (or a second worker racing this one, stopped by the
-unique constraint) sends it again.
+Each notice is recorded in the same transaction that queues its email: if
+queueing fails the record rolls back and a later run tries again; once it is
+queued, the email task delivers it (retrying as needed) and no later run (or a
+second worker racing this one, stopped by the unique constraint) queues it
+again.
 """
 
 from __future__ import annotations
@@ -19,13 +21,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from councillor_pages.engagements import WardEngagement, open_engagements_for_wards, ward_digests
 from councillor_pages.models import CouncillorPage, DigestDelivery, EngagementNotification
+from home.mail import send_email_later
 
 logger = logging.getLogger(__name__)
 
@@ -48,19 +50,20 @@ def _ward_councillors(ward_ids):
     )
 
 
-def _send_once(record, message: EmailMessage, summary: SendSummary) -> None:
+def _send_once(record, message: dict, summary: SendSummary) -> None:
+    """Record the notice and queue its email together (`message`: send_email_later's kwargs)."""
     try:
         with transaction.atomic():
             record.save()
-            message.send()
+            send_email_later(**message)
     except IntegrityError:
         summary.already_sent += 1
     except Exception:
-        logger.exception("Could not send email to %s", message.to)
+        logger.exception("Could not queue email to %s", message["to"])
         summary.failed += 1
     else:
         summary.sent += 1
-        summary.recipients.extend(message.to)
+        summary.recipients.extend(message["to"])
 
 
 def notify_ward_councillors_of_engagement(
@@ -92,14 +95,13 @@ def notify_ward_councillors_of_engagement(
             "opens_at": _as_datetime(opens_at),
             "closes_at": _as_datetime(closes_at),
         }
-        message = EmailMessage(
-            subject=f"Engagement now open in {councillor.ward.name}: {title}",
-            body=render_to_string(
+        message = {
+            "subject": f"Engagement now open in {councillor.ward.name}: {title}",
+            "body": render_to_string(
                 "components/councillor_pages/email/engagement_opened.txt", context
             ),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[councillor.email],
-        )
+            "to": [councillor.email],
+        }
         record = EngagementNotification(
             councillor=councillor, engagement_key=key, title=title[:255]
         )
@@ -173,13 +175,14 @@ def send_weekly_digests(since: datetime, until: datetime) -> SendSummary:
             "since": timezone.localtime(since),
             "until": timezone.localtime(until),
         }
-        message = EmailMessage(
-            subject=f"This week in {councillor.ward.name}: {digest.new_responses} new "
+        message = {
+            "subject": f"This week in {councillor.ward.name}: {digest.new_responses} new "
             f"response{'' if digest.new_responses == 1 else 's'}",
-            body=render_to_string("components/councillor_pages/email/weekly_digest.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[councillor.email],
-        )
+            "body": render_to_string(
+                "components/councillor_pages/email/weekly_digest.txt", context
+            ),
+            "to": [councillor.email],
+        }
         record = DigestDelivery(
             councillor=councillor,
             period_start=since,
@@ -200,27 +203,18 @@ def send_contact_message(councillor_id: int, name: str, email: str, message: str
         "components/councillor_pages/email/contact_message.txt",
         {"councillor": councillor, "name": name, "email": email, "message": message},
     )
-    EmailMessage(
+    send_email_later(
         subject=f"Message from {name} through {settings.WAGTAIL_SITE_NAME}",
         body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
         to=[councillor.email],
         reply_to=[email],
-    ).send()
+    )
     return True
 
 
 def queue_contact_message(councillor: CouncillorPage, data: dict, request=None) -> None:
-    """Queue the email as a background task once the request's transaction commits."""
-    from councillor_pages.tasks import send_contact_message_task
-
-    args = {
-        "councillor_id": councillor.pk,
-        "name": data["name"],
-        "email": data["email"],
-        "message": data["message"],
-    }
-    transaction.on_commit(lambda: send_contact_message_task.enqueue(**args))
+    """Queue the email to the councillor; it leaves with the background email task."""
+    send_contact_message(councillor.pk, data["name"], data["email"], data["message"])
 
 
 def queue_engagement_notification(engagement: WardEngagement) -> None:

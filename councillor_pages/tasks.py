@@ -1,9 +1,9 @@
-"""Background tasks (django-tasks): email leaves the process that asked for it.
+"""Background tasks (django-tasks): work that should not hold up the request that asked for it.
 
-With no TASKS setting django-tasks runs tasks immediately (after the
-request's transaction commits, since callers enqueue on commit); a project
-that configures a queue backend gets true background delivery with no change
-here. Arguments are JSON-serialisable by design.
+Telling a ward's councillors about an engagement looks up every councillor
+and renders a message each, so it runs in the worker (the TASKS setting);
+each message it queues is then delivered, with retries, by
+`home.tasks.send_email_task`. Arguments are JSON-serialisable by design.
 """
 
 from django_tasks import task
@@ -17,8 +17,3 @@ def notify_ward_councillors_task(ward_ids, title, url, opens_at=None, key=None):
         ward_ids, title, url, opens_at, key=key
     )
     return {"sent": summary.sent, "already_sent": summary.already_sent}
-
-
-@task()
-def send_contact_message_task(councillor_id, name, email, message):
-    return notifications.send_contact_message(councillor_id, name, email, message)

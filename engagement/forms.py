@@ -22,6 +22,7 @@ from engagement.models import (
     follow_up_retention_days,
 )
 from engagement.themes import SCORE_MAX, SCORE_MIN, TOOL_VERSION_CHOICES, get_tool_version
+from home.text import NormalisedInputMixin
 
 SKIP = "skip"
 EXTRA_PREFIX = "extra_"
@@ -110,7 +111,7 @@ class ExtraFieldBuilder(FormBuilder):
         return {EXTRA_PREFIX + name: field for name, field in super().formfields.items()}
 
 
-class PlaceStandardFormBase(BaseForm):
+class PlaceStandardFormBase(NormalisedInputMixin, BaseForm):
     """Theme questions plus "about you"; subclasses add the channel's own fields."""
 
     about_you_fields = ("age_band", "postcode_district")

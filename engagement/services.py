@@ -98,16 +98,13 @@ def save_staff_submission(form_page, form, user):
 
 def _notify(form_page, submission):
     """Tell the notification address a response arrived: counts only, no personal data."""
-    from django.core.mail import send_mail
+    from home.mail import send_email_later
 
     answered = submission.scores.filter(score__isnull=False).count()
-    try:
-        send_mail(
-            form_page.subject or f"New Place Standard response: {form_page.title}",
-            f"A new response to '{form_page.title}' arrived with {answered} themes scored.\n"
-            "Read it in the admin under Place Standard responses.",
-            form_page.from_address or None,
-            [address.strip() for address in form_page.to_address.split(",")],
-        )
-    except Exception:
-        logger.exception("Could not send the notification for response %s", submission.pk)
+    send_email_later(
+        subject=form_page.subject or f"New Place Standard response: {form_page.title}",
+        body=f"A new response to '{form_page.title}' arrived with {answered} themes scored.\n"
+        "Read it in the admin under Place Standard responses.",
+        from_email=form_page.from_address or None,
+        to=[address.strip() for address in form_page.to_address.split(",") if address.strip()],
+    )

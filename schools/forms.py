@@ -1,13 +1,14 @@
 from django import forms
 
+from home.text import IdModelChoiceField, NormalisedInputMixin
 from places.models import Ward
 from schools.models import CouncillorInvitation
 
 
-class CouncillorInvitationForm(forms.ModelForm):
+class CouncillorInvitationForm(NormalisedInputMixin, forms.ModelForm):
     """Asks only what a councillor needs to reply and plan a visit."""
 
-    ward = forms.ModelChoiceField(
+    ward = IdModelChoiceField(
         queryset=Ward.objects.order_by("name"),
         empty_label="Choose your school's ward",
         label="Which ward is your school in?",

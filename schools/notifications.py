@@ -11,10 +11,10 @@ WARD_CONTACTS_HOOK taking a places.Ward and returning email addresses:
 
 import logging
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from wagtail import hooks
+
+from home.mail import send_email_later
 
 WARD_CONTACTS_HOOK = "register_ward_contacts"
 
@@ -40,6 +40,7 @@ def invitation_recipients(invitation, programme_page) -> tuple[list[str], bool]:
 
 
 def notify_invitation(invitation, programme_page) -> int:
+    """Queue one email per recipient (sent by the background email task); returns how many."""
     recipients, to_councillors = invitation_recipients(invitation, programme_page)
     context = {
         "invitation": invitation,
@@ -49,7 +50,6 @@ def notify_invitation(invitation, programme_page) -> int:
     subject = f"Invitation to visit {invitation.school_name}"
     body = render_to_string("pages/schools/invitation_email.txt", context)
     # Each councillor gets their own message so addresses are not shared.
-    sent = 0
     for address in recipients:
-        sent += send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-    return sent
+        send_email_later(subject=subject, body=body, to=[address])
+    return len(recipients)

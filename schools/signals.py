@@ -1,3 +1,4 @@
+from home.text import parse_id
 from schools.downloads import public_resources_for_document, user_is_editor
 from schools.models import DownloadCount
 
@@ -13,9 +14,8 @@ def count_document_download(sender, instance, request, **kwargs):
         return
     resources = public_resources_for_document(instance)
     chosen = None
-    requested = request.GET.get("resource", "")
-    if requested.isdigit():
-        chosen = resources.filter(pk=int(requested)).values_list("pk", flat=True).first()
+    if requested := parse_id(request.GET.get("resource")):
+        chosen = resources.filter(pk=requested).values_list("pk", flat=True).first()
     if chosen is None:
         chosen = resources.values_list("pk", flat=True).first()
     if chosen is not None:

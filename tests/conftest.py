@@ -13,6 +13,7 @@ serialized rollback for them, so each starts from the migrated data, in
 whatever order the tests run.
 """
 
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -163,3 +164,55 @@ def browser_page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _commits_run_their_hooks(monkeypatch):
+    """Run `transaction.on_commit` callbacks when the code under test commits, as in production.
+
+    A test runs inside a transaction that is rolled back at the end, so Django
+    never runs on-commit callbacks (such as queueing an email) unless the
+    test captures them. Here a callback runs when the code's own outermost
+    atomic block exits successfully, or at once when the code is not in one
+    (autocommit), exactly when it would in production; a rolled-back block's
+    callbacks are discarded as Django discards them. Transactional tests are
+    untouched: they commit for real.
+    """
+    from django.db import connections
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.transaction import Atomic
+
+    def only_test_transactions(connection):
+        return connection.in_atomic_block and all(
+            block._from_testcase for block in connection.atomic_blocks
+        )
+
+    def run(callbacks):
+        for _sids, func, robust in callbacks:
+            if robust:
+                try:
+                    func()
+                except Exception:  # Django logs a robust callback's error and carries on
+                    logging.getLogger("django.db.backends.base").exception("on_commit callback")
+            else:
+                func()
+
+    original_on_commit = BaseDatabaseWrapper.on_commit
+    original_exit = Atomic.__exit__
+
+    def on_commit(self, func, robust=False):
+        if only_test_transactions(self):
+            run([(set(), func, robust)])
+        else:
+            original_on_commit(self, func, robust)
+
+    def exit_(self, exc_type, exc_value, traceback):
+        result = original_exit(self, exc_type, exc_value, traceback)
+        connection = connections[self.using or "default"]
+        if exc_type is None and only_test_transactions(connection) and connection.run_on_commit:
+            callbacks, connection.run_on_commit = connection.run_on_commit, []
+            run(callbacks)
+        return result
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "on_commit", on_commit)
+    monkeypatch.setattr(Atomic, "__exit__", exit_)

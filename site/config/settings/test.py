@@ -12,6 +12,10 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run as soon as they are enqueued (after the transaction commits), so a
+# test sees its email in mail.outbox; tests of the queue itself switch to the
+# database backend and run the worker's code (tests/integration/test_email_tasks.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 # Tests render templates without running collectstatic first.
 STORAGES = {
