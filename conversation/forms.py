@@ -12,7 +12,7 @@ from taggit.models import Tag
 
 from conversation.alerts import ALERT_CONSENT_WORDING
 from conversation.models import WAY_HINTS, ActiveCitizenWay, story_topics
-from conversation.stories import photo_max_bytes
+from conversation.stories import STORY_MAX_CHARACTERS, photo_max_bytes
 from places.models import PlacePage
 
 PHOTO_TYPES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG"}
@@ -95,13 +95,13 @@ class StorySubmissionForm(GovukErrorsMixin, forms.Form):
     )
     story = forms.CharField(
         label="Your story",
-        max_length=6000,
+        max_length=STORY_MAX_CHARACTERS,
         help_text="What happened, who took part and what difference it made. "
         "Do not include other people's names or details without their agreement.",
         widget=forms.Textarea(attrs={"rows": 10}),
         error_messages={
             "required": "Enter your story",
-            "max_length": "Your story must be 6000 characters or fewer",
+            "max_length": f"Your story must be {STORY_MAX_CHARACTERS:,} characters or fewer",
         },
     )
     photo = forms.ImageField(

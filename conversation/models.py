@@ -208,9 +208,21 @@ class StoryPage(Page):
             return self.image_alt
         return self.image.description if self.image else ""
 
+    def public_places(self) -> list[PlacePage]:
+        """The story's places that the public can see, by title.
+
+        In a preview the places are the edit form's in-memory choices (a
+        modelcluster fake queryset, which has no `.live()`), so they are
+        looked up by id; a saved story filters in the database.
+        """
+        places = self.places.all()
+        if not isinstance(places, models.QuerySet):
+            places = PlacePage.objects.filter(pk__in=[place.pk for place in places])
+        return list(places.live().public().order_by("title"))
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["places_list"] = list(self.places.live().public().order_by("title"))
+        context["places_list"] = self.public_places()
         context["topics"] = list(self.tags.all())
         context["story_index"] = self.get_parent().specific
         return context

@@ -8,15 +8,19 @@ reads it (and checks the consent) before anyone else can see it.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.text import slugify
 from taggit.models import Tag
 from wagtail.images import get_image_model
 from wagtail.models import Collection
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from conversation.models import (
     ActiveCitizenWay,
@@ -25,6 +29,7 @@ from conversation.models import (
     StorySubmission,
     story_topics,
 )
+from home.mail import send_email_later
 from places.models import PlacePage
 
 logger = logging.getLogger(__name__)
@@ -84,14 +89,24 @@ def story_index() -> StoryIndexPage | None:
     return StoryIndexPage.objects.live().first()
 
 
+#: The longest story the form accepts: long enough for anything a resident writes.
+STORY_MAX_CHARACTERS = 10_000
+
+# C0 and C1 control characters other than tab and the line breaks splitlines() knows.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+
+
 def _body_from_text(text: str) -> list[tuple[str, str]]:
-    """The citizen's words as escaped paragraphs: their text is never treated as HTML."""
-    paragraphs = [part.strip() for part in text.replace("\r\n", "\n").split("\n\n")]
-    return [
-        ("paragraph", "<p>" + escape(part).replace("\n", "<br>") + "</p>")
-        for part in paragraphs
-        if part
-    ]
+    """The citizen's words as one rich-text block of escaped paragraphs.
+
+    Their text is never treated as HTML. Every line they typed becomes its own
+    paragraph: the body's rich-text features have no line break, and markup
+    the editor cannot represent would break the moderator's edit view.
+    """
+    text = _CONTROL_CHARACTERS.sub("", text).replace("\t", " ")
+    paragraphs = [line.strip() for line in text.splitlines()]
+    html = "".join(f"<p>{escape(line)}</p>" for line in paragraphs if line)
+    return [("paragraph", html)] if html else []
 
 
 def _save_photo(upload, alt_text: str, title: str):
@@ -136,6 +151,7 @@ def create_story_draft(index: StoryIndexPage, data: dict) -> StoryPage:
             publish_photo=bool(image),
             consent_wording_version=STORY_CONSENT_VERSION,
         )
+        notify_moderators(story)
         workflow = story.get_workflow()
         if workflow is not None:
             workflow.start(story, user=None)
@@ -146,6 +162,31 @@ def create_story_draft(index: StoryIndexPage, data: dict) -> StoryPage:
                 revision.pk,
             )
     return story
+
+
+def notify_moderators(story: StoryPage) -> int:
+    """Tell everyone who may publish the story that it awaits them; one email each.
+
+    The email names the story and links to it in the admin: the sender's name
+    and address stay in the admin, behind its permissions.
+    """
+    recipients = (
+        PagePermissionPolicy()
+        .users_with_permission_for_instance("publish", story)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .order_by("email")
+    )
+    edit_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
+        "wagtailadmin_pages:edit", args=[story.pk]
+    )
+    body = render_to_string(
+        "pages/conversation/email/story_for_review.txt", {"story": story, "edit_url": edit_url}
+    )
+    addresses = list(dict.fromkeys(recipients))
+    for address in addresses:
+        send_email_later(subject="A new story is waiting for review", body=body, to=[address])
+    return len(addresses)
 
 
 def _free_slug(index: StoryIndexPage, title: str) -> str:
