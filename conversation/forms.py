@@ -13,6 +13,7 @@ from taggit.models import Tag
 from conversation.alerts import ALERT_CONSENT_WORDING
 from conversation.models import WAY_HINTS, ActiveCitizenWay, story_topics
 from conversation.stories import STORY_MAX_CHARACTERS, photo_max_bytes
+from conversation.story_photos import check_pixel_count
 from places.models import PlacePage
 
 PHOTO_TYPES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG"}
@@ -49,6 +50,15 @@ class GovukErrorsMixin:
         if isinstance(field.field.widget, forms.RadioSelect):
             return f"{field.auto_id}_0"
         return field.auto_id
+
+
+class StoryPhotoField(forms.ImageField):
+    """An image field that refuses too many pixels from the header, before decoding."""
+
+    def to_python(self, data):
+        if data not in self.empty_values:
+            check_pixel_count(data)
+        return super().to_python(data)
 
 
 def live_places():
@@ -104,7 +114,7 @@ class StorySubmissionForm(GovukErrorsMixin, forms.Form):
             "max_length": f"Your story must be {STORY_MAX_CHARACTERS:,} characters or fewer",
         },
     )
-    photo = forms.ImageField(
+    photo = StoryPhotoField(
         label="A photo (optional)",
         required=False,
         help_text="A JPEG or PNG file, up to 5 MB. Only send a photo you took or may share, "

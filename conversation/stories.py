@@ -18,8 +18,6 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.text import slugify
 from taggit.models import Tag
-from wagtail.images import get_image_model
-from wagtail.models import Collection
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from conversation.models import (
@@ -36,7 +34,6 @@ logger = logging.getLogger(__name__)
 
 #: Bump when the consent wording on the story form changes.
 STORY_CONSENT_VERSION = "2024-1"
-STORY_PHOTO_COLLECTION = "Photos sent in with stories"
 
 
 @dataclass(frozen=True)
@@ -109,26 +106,10 @@ def _body_from_text(text: str) -> list[tuple[str, str]]:
     return [("paragraph", html)] if html else []
 
 
-def _save_photo(upload, alt_text: str, title: str):
-    collection = Collection.objects.filter(name=STORY_PHOTO_COLLECTION).first()
-    if collection is None:
-        collection = Collection.get_first_root_node().add_child(name=STORY_PHOTO_COLLECTION)
-    image = get_image_model()(
-        title=f"Photo for the story: {title}"[:255],
-        description=alt_text,
-        collection=collection,
-        file=upload,
-    )
-    image.save()
-    return image
-
-
 def create_story_draft(index: StoryIndexPage, data: dict) -> StoryPage:
     """Create the draft story, its private submission record, and start moderation."""
     with transaction.atomic():
-        image = None
-        if data.get("photo"):
-            image = _save_photo(data["photo"], data["photo_alt"], data["title"])
+        photo = data.get("photo")
         story = StoryPage(
             title=data["title"],
             slug=_free_slug(index, data["title"]),
@@ -136,8 +117,7 @@ def create_story_draft(index: StoryIndexPage, data: dict) -> StoryPage:
             body=_body_from_text(data["story"]),
             way=data["way"],
             author_name=data["name"] if data["publish_name"] else "",
-            image=image,
-            image_alt=data.get("photo_alt", "") if image else "",
+            image_alt=data.get("photo_alt", "") if photo else "",
             live=False,
         )
         index.add_child(instance=story)
@@ -148,8 +128,10 @@ def create_story_draft(index: StoryIndexPage, data: dict) -> StoryPage:
             name=data["name"],
             email=data.get("email", ""),
             publish_name=data["publish_name"],
-            publish_photo=bool(image),
+            publish_photo=bool(photo and data.get("publish_photo")),
             consent_wording_version=STORY_CONSENT_VERSION,
+            # Private until a moderator publishes the story (conversation.story_photos).
+            photo=photo or "",
         )
         notify_moderators(story)
         workflow = story.get_workflow()
