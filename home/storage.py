@@ -1,4 +1,7 @@
-"""The private storage for files nobody outside the admin may reach (see config.storage)."""
+"""Storages model fields follow through settings: private uploads and public renditions.
+
+See config.storage for which files live where and which have public addresses.
+"""
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
@@ -25,20 +28,37 @@ class PrivateFileSystemStorage(FileSystemStorage):
         raise ValueError("Private files have no public URL; serve them through a view.")
 
 
-class _PrivateStorage(LazyObject):
+class _StorageAlias(LazyObject):
+    """One of settings.STORAGES, looked up when used and again after STORAGES changes.
+
+    Model fields keep the storage they are given when models load; this lets
+    them follow the settings instead, as Django's own `default_storage` does.
+    """
+
+    def __init__(self, alias):
+        super().__init__()
+        self.__dict__["_alias"] = alias
+
     def _setup(self):
-        self._wrapped = storages["private"]
+        self._wrapped = storages[self.__dict__["_alias"]]
 
 
-private_storage = _PrivateStorage()
+private_storage = _StorageAlias("private")
+rendition_storage = _StorageAlias("renditions")
 
 
 def get_private_storage():
-    """For FileField(storage=...): resolved when used, so settings (and tests) decide."""
+    """For FileField(storage=...): citizens' uploads waiting for a moderator."""
     return private_storage
 
 
+def get_rendition_storage():
+    """For WAGTAILIMAGES_RENDITION_STORAGE: the one storage with public addresses."""
+    return rendition_storage
+
+
 @receiver(setting_changed)
-def _forget_private_storage(setting, **kwargs):
-    if setting in {"STORAGES", "PRIVATE_MEDIA_ROOT"}:
+def _forget_storages(setting, **kwargs):
+    if setting in {"STORAGES", "PRIVATE_MEDIA_ROOT", "MEDIA_ROOT", "MEDIA_URL"}:
         private_storage._wrapped = empty
+        rendition_storage._wrapped = empty

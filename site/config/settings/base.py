@@ -161,10 +161,12 @@ PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private-m
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {"BACKEND": "home.storage.PrivateFileSystemStorage"},
+    "renditions": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
+WAGTAILIMAGES_RENDITION_STORAGE = "home.storage.get_rendition_storage"
 # With local media, Django serves the public image renditions (MEDIA_URL
 # images/) and nothing else: documents go through Wagtail's serve view and
 # originals stay private. Set false when a web server or CDN serves images/.

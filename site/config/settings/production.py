@@ -42,7 +42,6 @@ if AWS_STORAGE_BUCKET_NAME:
             custom_domain=env_str("AWS_S3_CUSTOM_DOMAIN") or None,
         ),
     }
-    WAGTAILIMAGES_RENDITION_STORAGE = "renditions"
     SERVE_MEDIA = False
 
 # Purge the CDN when pages are published (Wagtail's frontend cache).
