@@ -20,6 +20,9 @@ class ConversationConfig(AppConfig):
         from PIL import Image
 
         from conversation import story_photos  # noqa: F401 - connects its signal handlers
+        from conversation.stories import route_workflow_submission_emails
+
+        route_workflow_submission_emails()
 
         # Pillow refuses to open anything over twice this (a decompression bomb).
         Image.MAX_IMAGE_PIXELS = max(

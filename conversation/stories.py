@@ -171,6 +171,36 @@ def notify_moderators(story: StoryPage) -> int:
     return len(addresses)
 
 
+#: Wagtail's own handler for "submitted for moderation" emails (wagtail.admin.signal_handlers).
+WAGTAIL_SUBMITTED_EMAIL_UID = "group_approval_task_submitted_email_notification"
+
+
+def route_workflow_submission_emails() -> None:
+    """Leave citizens' stories out of Wagtail's "submitted for moderation" email.
+
+    Moderators hear about a citizen's story from `notify_moderators`, through
+    the site's background mail; Wagtail would also email them, synchronously,
+    inside the citizen's request. Its handler is taken over under its own
+    dispatch uid, so Wagtail's later registration of it is a no-op: this must
+    run before wagtail.admin is ready (our apps come first in INSTALLED_APPS).
+    Staff submissions still get Wagtail's email.
+    """
+    from wagtail.admin.mail import GroupApprovalTaskStateSubmissionEmailNotifier
+    from wagtail.models import TaskState
+    from wagtail.signals import task_submitted
+
+    wagtail_notifier = GroupApprovalTaskStateSubmissionEmailNotifier()
+
+    def submitted_email(sender, instance, user=None, **kwargs):
+        if user is None and instance.workflow_state.content_type.model_class() is StoryPage:
+            return False
+        return wagtail_notifier(instance=instance, user=user, **kwargs)
+
+    task_submitted.connect(
+        submitted_email, sender=TaskState, dispatch_uid=WAGTAIL_SUBMITTED_EMAIL_UID, weak=False
+    )
+
+
 def _free_slug(index: StoryIndexPage, title: str) -> str:
     base = slugify(title)[:60] or "story"
     taken = set(index.get_children().filter(slug__startswith=base).values_list("slug", flat=True))
