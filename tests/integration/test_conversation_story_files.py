@@ -29,6 +29,7 @@ from conversation.models import StoryPage, StorySubmission
 from conversation.story_photos import STORY_PHOTO_COLLECTION, photo_as_sent_url
 from tests.factories.conversation import StoryIndexPageFactory
 from tests.factories.places import PlacePageFactory
+from tests.helpers.story_admin import edit_form_data
 from tests.helpers.story_photos import (
     EXIF_MARKER,
     UPRIGHT_SIZE,
@@ -156,9 +157,14 @@ def test_an_unmoderated_photo_is_private_and_out_of_the_library(
     assert reply.status_code == 200
     assert b"".join(reply.streaming_content) == photo
     assert "no-store" in reply["Cache-Control"]
-    # The moderator sees it beside the story in the edit view.
-    edit = client.get(f"/admin/pages/{story.pk}/edit/").content.decode()
-    assert admin_url in edit
+    # The moderator sees it beside the story in the edit view, and in the preview.
+    edit = client.get(f"/admin/pages/{story.pk}/edit/")
+    assert admin_url in edit.content.decode()
+    preview_url = f"/admin/pages/{story.pk}/edit/preview/"
+    assert client.post(preview_url, edit_form_data(edit)).json()["is_valid"] is True
+    preview = client.get(preview_url)
+    assert preview.status_code == 200
+    assert f'src="{admin_url}"' in preview.content.decode()
 
 
 def test_publishing_the_story_publishes_a_clean_upright_copy(
@@ -378,3 +384,13 @@ def test_production_settings_keep_uploads_private_on_s3(monkeypatch):
     assert declared["private"]["OPTIONS"]["location"] == "private"
     assert declared["renditions"]["OPTIONS"]["custom_domain"] == PUBLIC_DOMAIN
     assert os.environ.get("AWS_STORAGE_BUCKET_NAME") in (None, "")
+
+
+def test_the_submission_record_in_the_admin_shows_no_link_to_the_file(
+    client, index, place, admin_client
+):
+    send_story_with_photo(client, index, place, jpeg_with_location())
+    submission = StorySubmission.objects.get()
+    response = admin_client.get(f"/admin/conversation/storysubmission/inspect/{submission.pk}/")
+    assert response.status_code == 200
+    assert settings.MEDIA_URL + submission.photo.name not in response.content.decode()

@@ -10,12 +10,11 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
 from wagtail.models import WorkflowState
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from conversation.models import StoryPage
-from home.blocks import RICH_TEXT_FEATURES
 from tests.factories.conversation import StoryIndexPageFactory
 from tests.factories.places import PlacePageFactory
+from tests.helpers.story_admin import edit_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +101,7 @@ def test_moderator_opens_previews_edits_and_publishes_a_citizens_story(
     assert "<script>alert('x')</script>" not in page_html
 
     # Preview: Wagtail posts the form to the preview view, then shows it by GET.
-    form_data = _edit_form_data(response)
+    form_data = edit_form_data(response)
     preview_url = reverse("wagtailadmin_pages:preview_on_edit", args=[story.pk])
     posted = client.post(preview_url, form_data)
     assert posted.status_code == 200
@@ -144,7 +143,7 @@ def test_moderator_can_publish_an_edited_story_directly(client, index, place, mo
     story = send_story(client, index, place, story="One line\nTwo lines\n\nThree")
     client.force_login(moderator)
     edit_url = reverse("wagtailadmin_pages:edit", args=[story.pk])
-    form_data = _edit_form_data(client.get(edit_url))
+    form_data = edit_form_data(client.get(edit_url))
     form_data["summary"] = "Edited by the moderator."
     response = client.post(edit_url, {**form_data, "action-publish": "action-publish"})
     assert response.status_code == 302, _errors(response)
@@ -180,37 +179,6 @@ def _errors(response):
         return response.content.decode()[:2000]
     form = context.get("form")
     return form.errors if form is not None else response.content.decode()[:2000]
-
-
-def _edit_form_data(response):
-    """What the admin's edit form posts back: its fields as rendered for the moderator.
-
-    The body is sent as the rich-text editor would send it: the stored HTML
-    converted to the editor's format with the body field's own features.
-    """
-    form = response.context["form"]
-    page = form.instance
-    data = {
-        "title": page.title,
-        "slug": page.slug,
-        "summary": page.summary,
-        "image": page.image_id or "",
-        "image_alt": page.image_alt,
-        "author_name": page.author_name,
-        "way": page.way,
-        "seo_title": "",
-        "search_description": "",
-        "places": [str(pk) for pk in form["places"].value()],
-        "tags": "",
-        "body": streamfield(
-            [
-                (child.block_type, rich_text(child.value.source, features=RICH_TEXT_FEATURES))
-                for child in page.body
-            ]
-        ),
-        "comments": inline_formset([]),
-    }
-    return nested_form_data(data)
 
 
 def test_staff_submissions_still_get_wagtails_own_email(
