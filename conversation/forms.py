@@ -13,7 +13,7 @@ from taggit.models import Tag
 from conversation.alerts import ALERT_CONSENT_WORDING
 from conversation.models import WAY_HINTS, ActiveCitizenWay, story_topics
 from conversation.stories import STORY_MAX_CHARACTERS, photo_max_bytes
-from conversation.story_photos import check_pixel_count
+from conversation.story_photos import check_pixel_count, max_pixels
 from places.models import PlacePage
 
 PHOTO_TYPES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG"}
@@ -183,6 +183,10 @@ class StorySubmissionForm(GovukErrorsMixin, forms.Form):
         self.fields["place"].queryset = live_places()
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
+        megabytes, megapixels = photo_max_bytes() // (1024 * 1024), max_pixels() / 1_000_000
+        limits = f"{megabytes} MB and {megapixels:g} megapixels"
+        photo = self.fields["photo"]
+        photo.help_text = photo.help_text.replace("up to 5 MB", f"up to {limits}")
         self.fields["photo"].widget.attrs["accept"] = "image/jpeg,image/png"
         self.fields["photo"].widget.attrs["class"] = "file-upload"
         self.style_fields()
