@@ -90,7 +90,7 @@ def story_index() -> StoryIndexPage | None:
 STORY_MAX_CHARACTERS = 10_000
 
 # C0 and C1 control characters other than tab and the line breaks splitlines() knows.
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
 
 
 def _body_from_text(text: str) -> list[tuple[str, str]]:

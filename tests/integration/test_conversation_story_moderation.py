@@ -25,6 +25,7 @@ HOSTILE_LINES = [
     "<script>alert('x')</script> & <b>bold?</b> <p>para</p> <br> <img src=x onerror=alert(1)>",
     "Zoë O'Neill — “quotes” — עברית \u202eevil\u202c — 😀 — 漢字",
     "\tA tab, a form feed\x0c, a vertical tab\x0b and a line separator\u2028after it",
+    "A bell\x07, a unit separator\x1f and a C1 control\x9b here",
 ]
 
 
@@ -80,7 +81,8 @@ def test_a_story_with_line_breaks_html_and_10000_characters_is_safe_and_escaped(
     assert "&lt;script&gt;" in html
     assert "<br" not in html, "the rich-text editor's features do not include line breaks"
     assert "Zoë O&#x27;Neill" in html or "Zoë O'Neill" in html
-    assert "\x0c" not in html and "\x0b" not in html
+    for control in ("\x0c", "\x0b", "\x07", "\x1f", "\x9b"):
+        assert control not in html, repr(control)
     # Each line the citizen typed is its own paragraph.
     assert "<p>First line of the first paragraph</p>" in html
     assert "<p>second line straight after a single line break</p>" in html
