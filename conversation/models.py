@@ -297,6 +297,7 @@ class StorySubmission(models.Model):
         storage=get_private_storage,
         upload_to=story_photo_upload_to,
         blank=True,
+        editable=False,
         help_text="Private until a moderator publishes the story; then deleted.",
     )
     public_photo = models.ForeignKey(
@@ -305,6 +306,7 @@ class StorySubmission(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        editable=False,
         help_text="The copy published with the story: re-encoded, with no metadata.",
     )
 

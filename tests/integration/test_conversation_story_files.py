@@ -7,7 +7,6 @@ moderators, and on S3 the object's own ACL and addresses.
 """
 
 import io
-import os
 from pathlib import Path
 
 import boto3
@@ -373,17 +372,44 @@ def test_on_s3_a_rejected_photo_is_deleted(s3, client, index, place, moderator, 
     assert keys(s3) == set()
 
 
-def test_production_settings_keep_uploads_private_on_s3(monkeypatch):
-    """The declaration production uses: signed private storages, only renditions public."""
-    declared = s3_storages(bucket_name=BUCKET, custom_domain=PUBLIC_DOMAIN)
+PRINT_STORAGE_SETTINGS = """
+import importlib, json, sys
+settings = importlib.import_module("config.settings.production")
+print(json.dumps({
+    "storages": settings.STORAGES,
+    "serve_media": settings.SERVE_MEDIA,
+    "renditions": settings.WAGTAILIMAGES_RENDITION_STORAGE,
+}))
+"""
+
+
+def test_production_with_a_bucket_keeps_uploads_private():
+    """The production settings as a bucket turns them on: signed private storages."""
+    import json
+
+    from tests.unit.test_config_settings import run
+
+    result = run(
+        ["-c", PRINT_STORAGE_SETTINGS],
+        DJANGO_SECRET_KEY="p" * 60,
+        DJANGO_ALLOWED_HOSTS="ourplaces.example.org",
+        AWS_STORAGE_BUCKET_NAME=BUCKET,
+        AWS_S3_CUSTOM_DOMAIN=PUBLIC_DOMAIN,
+    )
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    storages_declared = values["storages"]
+    assert values["serve_media"] is False
+    assert values["renditions"] == "home.storage.get_rendition_storage"
     for alias in ("default", "private"):
-        options = declared[alias]["OPTIONS"]
+        options = storages_declared[alias]["OPTIONS"]
+        assert storages_declared[alias]["BACKEND"] == "storages.backends.s3.S3Storage"
         assert options["querystring_auth"] is True
         assert options["custom_domain"] is None
         assert options["default_acl"] in (None, "private")
-    assert declared["private"]["OPTIONS"]["location"] == "private"
-    assert declared["renditions"]["OPTIONS"]["custom_domain"] == PUBLIC_DOMAIN
-    assert os.environ.get("AWS_STORAGE_BUCKET_NAME") in (None, "")
+        assert options["bucket_name"] == BUCKET
+    assert storages_declared["private"]["OPTIONS"]["location"] == "private"
+    assert storages_declared["renditions"]["OPTIONS"]["custom_domain"] == PUBLIC_DOMAIN
 
 
 def test_the_submission_record_in_the_admin_shows_no_link_to_the_file(
@@ -394,3 +420,7 @@ def test_the_submission_record_in_the_admin_shows_no_link_to_the_file(
     response = admin_client.get(f"/admin/conversation/storysubmission/inspect/{submission.pk}/")
     assert response.status_code == 200
     assert settings.MEDIA_URL + submission.photo.name not in response.content.decode()
+    # Nobody edits the file or the published copy by hand: the moderation flow owns them.
+    edit = admin_client.get(f"/admin/conversation/storysubmission/edit/{submission.pk}/")
+    assert edit.status_code == 200
+    assert 'name="photo"' not in edit.content.decode()
