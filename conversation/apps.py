@@ -14,3 +14,17 @@ class ConversationConfig(AppConfig):
 
     name = "conversation"
     verbose_name = "Stories, alerts and community"
+
+    def ready(self):
+        from django.conf import settings
+        from PIL import Image
+
+        from conversation import story_photos  # noqa: F401 - connects its signal handlers
+        from conversation.stories import route_workflow_submission_emails
+
+        route_workflow_submission_emails()
+
+        # Pillow refuses to open anything over twice this (a decompression bomb).
+        Image.MAX_IMAGE_PIXELS = max(
+            settings.STORY_PHOTO_MAX_PIXELS, settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS
+        )

@@ -12,7 +12,8 @@ from taggit.models import Tag
 
 from conversation.alerts import ALERT_CONSENT_WORDING
 from conversation.models import WAY_HINTS, ActiveCitizenWay, story_topics
-from conversation.stories import photo_max_bytes
+from conversation.stories import STORY_MAX_CHARACTERS, photo_max_bytes
+from conversation.story_photos import check_pixel_count, max_pixels
 from home.text import IdField, IdModelChoiceField, NormalisedInputMixin
 from places.models import PlacePage
 
@@ -50,6 +51,15 @@ class GovukErrorsMixin(NormalisedInputMixin):
         if isinstance(field.field.widget, forms.RadioSelect):
             return f"{field.auto_id}_0"
         return field.auto_id
+
+
+class StoryPhotoField(forms.ImageField):
+    """An image field that refuses too many pixels from the header, before decoding."""
+
+    def to_python(self, data):
+        if data not in self.empty_values:
+            check_pixel_count(data)
+        return super().to_python(data)
 
 
 def live_places():
@@ -96,16 +106,16 @@ class StorySubmissionForm(GovukErrorsMixin, forms.Form):
     )
     story = forms.CharField(
         label="Your story",
-        max_length=6000,
+        max_length=STORY_MAX_CHARACTERS,
         help_text="What happened, who took part and what difference it made. "
         "Do not include other people's names or details without their agreement.",
         widget=forms.Textarea(attrs={"rows": 10}),
         error_messages={
             "required": "Enter your story",
-            "max_length": "Your story must be 6000 characters or fewer",
+            "max_length": f"Your story must be {STORY_MAX_CHARACTERS:,} characters or fewer",
         },
     )
-    photo = forms.ImageField(
+    photo = StoryPhotoField(
         label="A photo (optional)",
         required=False,
         help_text="A JPEG or PNG file, up to 5 MB. Only send a photo you took or may share, "
@@ -174,6 +184,10 @@ class StorySubmissionForm(GovukErrorsMixin, forms.Form):
         self.fields["place"].queryset = live_places()
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
+        megabytes, megapixels = photo_max_bytes() // (1024 * 1024), max_pixels() / 1_000_000
+        limits = f"{megabytes} MB and {megapixels:g} megapixels"
+        photo = self.fields["photo"]
+        photo.help_text = photo.help_text.replace("up to 5 MB", f"up to {limits}")
         self.fields["photo"].widget.attrs["accept"] = "image/jpeg,image/png"
         self.fields["photo"].widget.attrs["class"] = "file-upload"
         self.style_fields()

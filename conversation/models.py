@@ -8,6 +8,7 @@ anyone unless the person asked for their name to be published.
 """
 
 import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -16,13 +17,14 @@ from django.forms import CheckboxSelectMultiple
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import Tag, TaggedItemBase
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, Panel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import BodyStreamBlock
+from home.storage import get_private_storage
 from places.models import PlacePage
 
 # --- The five ways of being an active citizen ------------------------------
@@ -133,6 +135,27 @@ class StoryTag(TaggedItemBase):
     )
 
 
+class PhotoAsSentPanel(Panel):
+    """Shows moderators the photo a citizen sent, while it is still private."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "components/conversation/photo_as_sent_panel.html"
+
+        def is_shown(self):
+            from conversation.story_photos import pending_photo
+
+            return pending_photo(self.instance) is not None
+
+        def get_context_data(self, parent_context=None):
+            from conversation.story_photos import pending_photo, photo_as_sent_url
+
+            context = super().get_context_data(parent_context)
+            context["submission"] = pending_photo(self.instance)
+            context["photo_url"] = photo_as_sent_url(self.instance)
+            context["alt_text"] = self.instance.image_alt or "The photo sent with this story"
+            return context
+
+
 class StoryPage(Page):
     """A story of active citizenship in a place, written by staff or sent in by a citizen."""
 
@@ -176,7 +199,9 @@ class StoryPage(Page):
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary"),
-        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading="Photo"),
+        MultiFieldPanel(
+            [PhotoAsSentPanel(), FieldPanel("image"), FieldPanel("image_alt")], heading="Photo"
+        ),
         FieldPanel("body"),
         FieldPanel("author_name"),
     ]
@@ -208,11 +233,29 @@ class StoryPage(Page):
             return self.image_alt
         return self.image.description if self.image else ""
 
+    def public_places(self) -> list[PlacePage]:
+        """The story's places that the public can see, by title.
+
+        In a preview the places are the edit form's in-memory choices (a
+        modelcluster fake queryset, which has no `.live()`), so they are
+        looked up by id; a saved story filters in the database.
+        """
+        places = self.places.all()
+        if not isinstance(places, models.QuerySet):
+            places = PlacePage.objects.filter(pk__in=[place.pk for place in places])
+        return list(places.live().public().order_by("title"))
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["places_list"] = list(self.places.live().public().order_by("title"))
+        context["places_list"] = self.public_places()
         context["topics"] = list(self.tags.all())
         context["story_index"] = self.get_parent().specific
+        if getattr(request, "is_preview", False) and not self.image_id:
+            from conversation.story_photos import pending_photo, photo_as_sent_url
+
+            if pending_photo(self) is not None:
+                # Only staff can preview, and the photo's view checks them again.
+                context["photo_as_sent_url"] = photo_as_sent_url(self)
         return context
 
 
@@ -223,6 +266,14 @@ def story_topics():
         .distinct()
         .order_by("name")
     )
+
+
+def story_photo_upload_to(instance, filename):
+    """A random name: the sender's file name may say who they are or where they live."""
+    extension = Path(filename).suffix.lower()
+    if extension not in {".jpg", ".jpeg", ".png"}:
+        extension = ""
+    return f"story-photos/{uuid.uuid4().hex}{extension}"
 
 
 class StorySubmission(models.Model):
@@ -241,6 +292,23 @@ class StorySubmission(models.Model):
     publish_name = models.BooleanField(default=False)
     publish_photo = models.BooleanField(default=False)
     consent_wording_version = models.CharField(max_length=20)
+    photo = models.FileField(
+        "photo as sent",
+        storage=get_private_storage,
+        upload_to=story_photo_upload_to,
+        blank=True,
+        editable=False,
+        help_text="Private until a moderator publishes the story; then deleted.",
+    )
+    public_photo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="The copy published with the story: re-encoded, with no metadata.",
+    )
 
     class Meta:
         ordering = ["-submitted_at"]

@@ -8,15 +8,17 @@ reads it (and checks the consent) before anyone else can see it.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.text import slugify
 from taggit.models import Tag
-from wagtail.images import get_image_model
-from wagtail.models import Collection
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from conversation.models import (
     ActiveCitizenWay,
@@ -25,6 +27,7 @@ from conversation.models import (
     StorySubmission,
     story_topics,
 )
+from home.mail import send_email_later
 from home.text import parse_id
 from places.models import PlacePage
 
@@ -32,7 +35,6 @@ logger = logging.getLogger(__name__)
 
 #: Bump when the consent wording on the story form changes.
 STORY_CONSENT_VERSION = "2024-1"
-STORY_PHOTO_COLLECTION = "Photos sent in with stories"
 
 
 @dataclass(frozen=True)
@@ -85,36 +87,30 @@ def story_index() -> StoryIndexPage | None:
     return StoryIndexPage.objects.live().first()
 
 
+#: The longest story the form accepts: long enough for anything a resident writes.
+STORY_MAX_CHARACTERS = 10_000
+
+# C0 and C1 control characters other than tab and the line breaks splitlines() knows.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+
+
 def _body_from_text(text: str) -> list[tuple[str, str]]:
-    """The citizen's words as escaped paragraphs: their text is never treated as HTML."""
-    paragraphs = [part.strip() for part in text.replace("\r\n", "\n").split("\n\n")]
-    return [
-        ("paragraph", "<p>" + escape(part).replace("\n", "<br>") + "</p>")
-        for part in paragraphs
-        if part
-    ]
+    """The citizen's words as one rich-text block of escaped paragraphs.
 
-
-def _save_photo(upload, alt_text: str, title: str):
-    collection = Collection.objects.filter(name=STORY_PHOTO_COLLECTION).first()
-    if collection is None:
-        collection = Collection.get_first_root_node().add_child(name=STORY_PHOTO_COLLECTION)
-    image = get_image_model()(
-        title=f"Photo for the story: {title}"[:255],
-        description=alt_text,
-        collection=collection,
-        file=upload,
-    )
-    image.save()
-    return image
+    Their text is never treated as HTML. Every line they typed becomes its own
+    paragraph: the body's rich-text features have no line break, and markup
+    the editor cannot represent would break the moderator's edit view.
+    """
+    text = _CONTROL_CHARACTERS.sub("", text).replace("\t", " ")
+    paragraphs = [line.strip() for line in text.splitlines()]
+    html = "".join(f"<p>{escape(line)}</p>" for line in paragraphs if line)
+    return [("paragraph", html)] if html else []
 
 
 def create_story_draft(index: StoryIndexPage, data: dict) -> StoryPage:
     """Create the draft story, its private submission record, and start moderation."""
     with transaction.atomic():
-        image = None
-        if data.get("photo"):
-            image = _save_photo(data["photo"], data["photo_alt"], data["title"])
+        photo = data.get("photo")
         story = StoryPage(
             title=data["title"],
             slug=_free_slug(index, data["title"]),
@@ -122,8 +118,7 @@ def create_story_draft(index: StoryIndexPage, data: dict) -> StoryPage:
             body=_body_from_text(data["story"]),
             way=data["way"],
             author_name=data["name"] if data["publish_name"] else "",
-            image=image,
-            image_alt=data.get("photo_alt", "") if image else "",
+            image_alt=data.get("photo_alt", "") if photo else "",
             live=False,
         )
         index.add_child(instance=story)
@@ -134,9 +129,12 @@ def create_story_draft(index: StoryIndexPage, data: dict) -> StoryPage:
             name=data["name"],
             email=data.get("email", ""),
             publish_name=data["publish_name"],
-            publish_photo=bool(image),
+            publish_photo=bool(photo and data.get("publish_photo")),
             consent_wording_version=STORY_CONSENT_VERSION,
+            # Private until a moderator publishes the story (conversation.story_photos).
+            photo=photo or "",
         )
+        notify_moderators(story)
         workflow = story.get_workflow()
         if workflow is not None:
             workflow.start(story, user=None)
@@ -147,6 +145,61 @@ def create_story_draft(index: StoryIndexPage, data: dict) -> StoryPage:
                 revision.pk,
             )
     return story
+
+
+def notify_moderators(story: StoryPage) -> int:
+    """Tell everyone who may publish the story that it awaits them; one email each.
+
+    The email names the story and links to it in the admin: the sender's name
+    and address stay in the admin, behind its permissions.
+    """
+    recipients = (
+        PagePermissionPolicy()
+        .users_with_permission_for_instance("publish", story)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .order_by("email")
+    )
+    edit_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
+        "wagtailadmin_pages:edit", args=[story.pk]
+    )
+    body = render_to_string(
+        "pages/conversation/email/story_for_review.txt", {"story": story, "edit_url": edit_url}
+    )
+    addresses = list(dict.fromkeys(recipients))
+    for address in addresses:
+        send_email_later(subject="A new story is waiting for review", body=body, to=[address])
+    return len(addresses)
+
+
+#: Wagtail's own handler for "submitted for moderation" emails (wagtail.admin.signal_handlers).
+WAGTAIL_SUBMITTED_EMAIL_UID = "group_approval_task_submitted_email_notification"
+
+
+def route_workflow_submission_emails() -> None:
+    """Leave citizens' stories out of Wagtail's "submitted for moderation" email.
+
+    Moderators hear about a citizen's story from `notify_moderators`, through
+    the site's background mail; Wagtail would also email them, synchronously,
+    inside the citizen's request. Its handler is taken over under its own
+    dispatch uid, so Wagtail's later registration of it is a no-op: this must
+    run before wagtail.admin is ready (our apps come first in INSTALLED_APPS).
+    Staff submissions still get Wagtail's email.
+    """
+    from wagtail.admin.mail import GroupApprovalTaskStateSubmissionEmailNotifier
+    from wagtail.models import TaskState
+    from wagtail.signals import task_submitted
+
+    wagtail_notifier = GroupApprovalTaskStateSubmissionEmailNotifier()
+
+    def submitted_email(sender, instance, user=None, **kwargs):
+        if user is None and instance.workflow_state.content_type.model_class() is StoryPage:
+            return False
+        return wagtail_notifier(instance=instance, user=user, **kwargs)
+
+    task_submitted.connect(
+        submitted_email, sender=TaskState, dispatch_uid=WAGTAIL_SUBMITTED_EMAIL_UID, weak=False
+    )
 
 
 def _free_slug(index: StoryIndexPage, title: str) -> str:

@@ -143,6 +143,13 @@ def register_feedback_report_urls():
     ]
 
 
+@hooks.register("register_admin_urls")
+def register_story_photo_urls():
+    from conversation.story_photos import admin_urls
+
+    return admin_urls()
+
+
 @hooks.register("register_reports_menu_item")
 def register_feedback_report_menu_item():
     return PermissionMenuItem(

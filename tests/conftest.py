@@ -49,12 +49,18 @@ def pytest_configure(config):
     media_root = Path(settings.MEDIA_ROOT) / f"session-{os.getpid()}"
     settings.MEDIA_ROOT = media_root
     config._ourplaces_media_root = media_root
+    private_root = Path(settings.PRIVATE_MEDIA_ROOT) / f"session-{os.getpid()}"
+    settings.PRIVATE_MEDIA_ROOT = private_root
+    config._ourplaces_private_root = private_root
 
 
 def pytest_unconfigure(config):
     media_root = getattr(config, "_ourplaces_media_root", None)
     if media_root is not None:
         shutil.rmtree(media_root, ignore_errors=True)
+    private_root = getattr(config, "_ourplaces_private_root", None)
+    if private_root is not None:
+        shutil.rmtree(private_root, ignore_errors=True)
     from tests.helpers.html import stop_validator
 
     stop_validator()

@@ -1,5 +1,10 @@
+import re
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import SuspiciousFileOperation
+from django.http import Http404
 from django.urls import include, path, re_path
 from django.views.static import serve as serve_static
 from wagtail import urls as wagtail_urls
@@ -21,15 +26,22 @@ urlpatterns = [
     path("results/", include("engagement.insight_urls")),
 ]
 
+
+def serve_image_rendition(request, path):
+    """A public image rendition from local storage (SERVE_MEDIA): the one public folder.
+
+    The root is MEDIA_ROOT/images itself, so no path (`..` included) reaches
+    documents, original images or anything else under MEDIA_ROOT.
+    """
+    try:
+        return serve_static(request, path, document_root=Path(settings.MEDIA_ROOT) / "images")
+    except SuspiciousFileOperation:
+        raise Http404("No such image.") from None
+
+
 if settings.SERVE_MEDIA:
-    media_prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns += [
-        re_path(
-            rf"^{media_prefix}(?P<path>.*)$",
-            serve_static,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    ]
+    media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
+    urlpatterns += [re_path(rf"^{media_prefix}images/(?P<path>.+)$", serve_image_rendition)]
 
 if settings.BENCHMARK_ROUTES:
     from tests.benchmarks.bare_page import welcome_page

@@ -184,14 +184,17 @@ def test_photo_needs_consent_and_a_description(client, index, place):
     assert not StoryPage.objects.exists()
 
 
-def test_a_good_photo_is_attached_with_its_alt_text(client, index, place):
+def test_a_good_photo_is_kept_privately_with_its_alt_text(client, index, place):
     data = answers(place, photo_alt="Volunteers on the towpath", publish_photo="on")
     response = client.post(submit_url(index), {**data, "photo": png_upload()})
     assert response.status_code == 302
     story = StoryPage.objects.get()
-    assert story.image is not None
-    assert story.alt_text == "Volunteers on the towpath"
-    assert StorySubmission.objects.get().publish_photo is True
+    # The photo waits privately for a moderator (see test_conversation_story_files.py).
+    assert story.image is None
+    assert story.image_alt == "Volunteers on the towpath"
+    submission = StorySubmission.objects.get()
+    assert submission.publish_photo is True
+    assert submission.photo.name.startswith("story-photos/")
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,9 @@
 """Delete personal data past its retention period.
 
 - Story submitters' names and emails (the story itself stays):
-  CONVERSATION_SUBMISSION_RETENTION_DAYS, default 365.
+  CONVERSATION_SUBMISSION_RETENTION_DAYS, default 365. A photo still waiting
+  for a moderator goes with them, and so does the published copy of a story
+  that is not live (conversation.story_photos, on the record's deletion).
 - Alert sign-ups never confirmed: CONVERSATION_UNCONFIRMED_RETENTION_DAYS, default 30.
 - Addresses with no active subscription left (everything unsubscribed or
   unconfirmed): deleted with their consent records after the same periods.

@@ -183,17 +183,29 @@ USE_TZ = True
 # with hashed, long-cached names.
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "static_collected")))
+MEDIA_URL = env_str("MEDIA_URL", "/media/")
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Citizens' uploads waiting for a moderator: outside MEDIA_ROOT, never served.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private-media")))
+# Private by default (see config.storage): documents and original images in
+# `default`, citizens' uploads in `private`; only image renditions are public.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "home.storage.PrivateFileSystemStorage"},
+    "renditions": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
-MEDIA_URL = env_str("MEDIA_URL", "/media/")
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
-# With local media and no web server in front (the embedded default), Django
-# serves uploads itself. Set SERVE_MEDIA=false when a CDN or S3 serves them.
+WAGTAILIMAGES_RENDITION_STORAGE = "home.storage.get_rendition_storage"
+# With local media, Django serves the public image renditions (MEDIA_URL
+# images/) and nothing else: documents go through Wagtail's serve view and
+# originals stay private. Set false when a web server or CDN serves images/.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# Images larger than this many pixels are refused before they are decoded
+# (Pillow refuses to open anything over twice the larger of the two).
+STORY_PHOTO_MAX_PIXELS = env_int("STORY_PHOTO_MAX_PIXELS", 40_000_000)
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = env_int("WAGTAILIMAGES_MAX_IMAGE_PIXELS", 40_000_000)
 
 # Email: printed to the console unless an SMTP server is configured.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -7,6 +7,7 @@ DJANGO_ALLOWED_HOSTS are set.
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_str
+from config.storage import s3_storages
 
 from .base import *  # noqa: F403
 from .base import SECRET_KEY
@@ -31,15 +32,19 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 OTP_REQUIRED_FOR_PERSONAL_DATA = env_bool("OTP_REQUIRED_FOR_PERSONAL_DATA", True)
 
 # Media on S3-compatible storage when a bucket is named (needs django-storages,
-# installed with `pip install "django-storages[s3]"`).
+# installed with `pip install "django-storages[s3]"`): private objects and
+# signed URLs for everything but the image renditions (see config.storage).
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
 if AWS_STORAGE_BUCKET_NAME:
-    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}  # noqa: F405
-    AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL") or None
-    AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME") or None
-    AWS_S3_CUSTOM_DOMAIN = env_str("AWS_S3_CUSTOM_DOMAIN") or None
-    AWS_DEFAULT_ACL = None
-    AWS_QUERYSTRING_AUTH = False
+    STORAGES = {  # noqa: F405
+        **STORAGES,  # noqa: F405
+        **s3_storages(
+            bucket_name=AWS_STORAGE_BUCKET_NAME,
+            endpoint_url=env_str("AWS_S3_ENDPOINT_URL") or None,
+            region_name=env_str("AWS_S3_REGION_NAME") or None,
+            custom_domain=env_str("AWS_S3_CUSTOM_DOMAIN") or None,
+        ),
+    }
     SERVE_MEDIA = False
 
 # Purge the CDN when pages are published (Wagtail's frontend cache).
