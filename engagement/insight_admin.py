@@ -70,6 +70,12 @@ class RoundFiguresPanel(Panel):
             context = super().get_context_data(parent_context)
             insight = self.instance
             context["figures"] = None
+            # Live figures include cells under the minimum: only staff who may
+            # read the responses themselves see them (writing the summary does
+            # not need them, and the public page shows what is published).
+            context["may_see_figures"] = self.request.user.has_perm("engagement.view_submission")
+            if not context["may_see_figures"]:
+                return context
             if insight is None or not insight.place_id or not insight.round_number:
                 return context
             label = f"{insight.place.title}, {insight.heading_label.lower()}"

@@ -401,6 +401,28 @@ def test_snippet_edit_shows_figures_and_offers_only_approved_comments_of_the_rou
     assert elsewhere not in offered and round_two not in offered
 
 
+def test_an_insight_editor_who_may_not_read_responses_sees_no_live_figures(
+    client, django_user_model, form_page
+):
+    """Live figures include cells under the minimum: writing the summary does not reveal them."""
+    make_results(form_page, [4, 4, 5, 6])  # under the minimum: never published
+    insight = PlaceInsightFactory(place=form_page.place, round_number=1, live=False)
+    writer = staff_user(django_user_model, "writer", "view_placeinsight", "change_placeinsight")
+    client.force_login(writer)
+    url = reverse("wagtailsnippets_engagement_placeinsight:edit", args=[insight.pk])
+
+    html = client.get(url).content.decode()
+    assert "only to staff who may read Place Standard responses" in html
+    assert "Responses: 4." not in html and "Compass for" not in html
+
+    writer.groups.first().permissions.add(
+        Permission.objects.get(content_type__app_label="engagement", codename="view_submission")
+    )
+    writer = django_user_model.objects.get(pk=writer.pk)  # forget cached permissions
+    client.force_login(writer)
+    assert "Responses: 4." in client.get(url).content.decode()
+
+
 def test_snippet_refuses_a_highlight_from_another_round(admin_client, admin_user, form_page):
     elsewhere = comment_on(PlaceStandardFormPageFactory(), "Approved elsewhere")
     moderate(elsewhere, "approved", admin_user)
