@@ -15,6 +15,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from conversation.models import PageFeedback
 from home.exports import SafeSpreadsheetExportMixin
+from home.text import parse_id
 
 
 class FeedbackPermissionMixin:
@@ -111,9 +112,8 @@ class PageFeedbackCommentsView(FeedbackPermissionMixin, SafeSpreadsheetExportMix
 
     def get_queryset(self):
         rows = PageFeedback.objects.select_related("page").order_by("-created_at", "-pk")
-        page = self.request.GET.get("page", "")
-        if page.isdigit():
-            rows = rows.filter(page_id=int(page))
+        if (page_id := parse_id(self.request.GET.get("page"))) is not None:
+            rows = rows.filter(page_id=page_id)
         return rows
 
     def decorate_paginated_queryset(self, object_list):

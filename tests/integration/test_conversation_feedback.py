@@ -118,6 +118,14 @@ def test_comment_export_neutralises_spreadsheet_formulas(admin_client, page):
     assert xlsx.status_code == 200
 
 
+@pytest.mark.parametrize("value", ["\u00b2", "-1", "9" * 20, "1e3", "\u0661"])
+def test_comment_filter_ignores_a_page_that_is_not_an_id(admin_client, page, value):
+    PageFeedback.objects.create(page=page, helpful=False, comment="Still listed")
+    url = reverse("conversation_feedback_comments")
+    response = admin_client.get(url, {"page": value})
+    assert response.status_code in (200, 404)  # Wagtail's paginator may refuse it; never a 500
+
+
 def test_the_report_needs_the_permission(client, page, django_user_model):
     user = django_user_model.objects.create_user("editor", password="pw")
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
