@@ -43,6 +43,10 @@ PERSONAL_FIELDS = {
 }
 # A private photo on a story submission, if the model has one, is personal data too.
 OPTIONAL_PERSONAL_FILES = {"conversation.StorySubmission": ["photo"]}
+# Personal data that no record view shows even to those allowed, and where it is seen.
+NOT_SHOWN_IN_RECORDS = {
+    "conversation.StorySubmission.photo": "moderators see it through the story's photo view",
+}
 
 # Fields that look like personal data but are not a citizen's, and why.
 NOT_PERSONAL = {
@@ -223,7 +227,7 @@ def seed():
     for record in records:
         log(instance=record, action="wagtail.edit")
     assert isinstance(subscriber, Subscriber)
-    return {"form_page": form_page, "insight": insight}
+    return {"form_page": form_page, "insight": insight, "story": story}
 
 
 def _users():
@@ -332,6 +336,8 @@ def fill(route, dataset):
             return str(obj.pk)
         if arg in ("page_id", "parent_page_id"):
             return str(dataset["form_page"].pk)
+        if arg == "story_id":
+            return str(dataset["story"].pk)
         if arg.startswith("revision_id"):
             return str(revision.pk)
         raise LookupError(f"{route}: no value for {arg}")
@@ -414,10 +420,13 @@ def test_staff_with_the_permission_see_the_personal_data_they_may_view(matrix):
         everything = "\n".join(answer["responses"].values())
         for key, value in all_canaries().items():
             app_label, model_name, _field = key.split(".")
+            if key in NOT_SHOWN_IN_RECORDS:
+                continue
             if user.has_perm(f"{app_label}.view_{model_name.lower()}"):
                 assert value in everything, (who, key)
                 checked += 1
-    assert checked >= len(all_canaries()) * 2  # the superuser and at least one group
+    shown = len(all_canaries()) - len(NOT_SHOWN_IN_RECORDS.keys() & all_canaries().keys())
+    assert checked >= shown * 2  # the superuser and at least one group
 
 
 def test_the_walk_covers_every_kind_of_admin_view(matrix):

@@ -69,6 +69,12 @@ OUR_APPS = ("home", "places", "engagement", "councillor_pages", "schools", "conv
 STAFF_FORMS = {
     "engagement.forms.StaffEntryForm": "paper, phone and group responses, entered by staff",
     "engagement.forms.PlaceStandardFormBase": "the shared base of the public and staff forms",
+    # Staff sign-in: reachable by anyone, so the battery runs on them too, in
+    # test_staff_sign_in_pages_take_hostile_input below.
+    "home.signin.forms.ThrottledLoginForm": "staff sign-in (Wagtail admin)",
+    "home.signin.forms.ThrottledAdminLoginForm": "staff sign-in (Django admin)",
+    "home.signin.forms.ThrottledPasswordResetForm": "staff password reset request",
+    "home.signin.views.CodeForm": "staff second factor, after the password",
 }
 
 MIXED = (
@@ -493,3 +499,22 @@ def test_ids_in_query_strings_are_ignored_when_impossible(client, world):
     for url, value in itertools.product(urls, (HUGE_ID, NEGATIVE_ID, NOT_AN_ID, "²", "١٢")):
         response = client.get(url, {"place": value, "page": value})
         assert response.status_code < 500, (url, value, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "value", [MIXED, MIXED_WITHOUT_NUL, LONG, HUGE_ID], ids=["mixed", "no-nul", "long", "huge-id"]
+)
+def test_staff_sign_in_pages_take_hostile_input(client, django_user_model, value):
+    """Anyone can reach the sign-in pages: odd input is refused with a message, never a 5xx."""
+    for url, data in (
+        ("/admin/login/", {"username": value, "password": value}),
+        ("/django-admin/login/", {"username": value, "password": value}),
+        ("/admin/password_reset/", {"email": value}),
+    ):
+        response = client.post(url, data)
+        assert response.status_code in (200, 302), (url, response.status_code)
+        assert not django_user_model.objects.exclude(username="AnonymousUser").exists()
+    staff = django_user_model.objects.create_user("staff", password="pw", is_staff=True)
+    client.force_login(staff)
+    response = client.post("/admin/two-factor/setup/", {"token": value})
+    assert response.status_code in (200, 302, 403), response.status_code
