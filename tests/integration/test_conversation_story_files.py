@@ -9,7 +9,6 @@ moderators, and on S3 the object's own ACL and addresses.
 import io
 from pathlib import Path
 
-import boto3
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
@@ -17,17 +16,16 @@ from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
-from moto import mock_aws
 from PIL import Image
 from wagtail.images import get_image_model
 from wagtail.images.models import Rendition
 from wagtail.models import WorkflowState
 
-from config.storage import s3_storages
 from conversation.models import StoryPage, StorySubmission
 from conversation.story_photos import STORY_PHOTO_COLLECTION, photo_as_sent_url
 from tests.factories.conversation import StoryIndexPageFactory
 from tests.factories.places import PlacePageFactory
+from tests.helpers.s3 import PUBLIC_DOMAIN, fake_s3_storages
 from tests.helpers.story_admin import edit_form_data
 from tests.helpers.story_photos import (
     EXIF_MARKER,
@@ -40,7 +38,6 @@ from tests.helpers.story_photos import (
 pytestmark = pytest.mark.django_db
 
 BUCKET = "ourplaces-test-media"
-PUBLIC_DOMAIN = "media.example.org"
 
 
 @pytest.fixture
@@ -287,22 +284,7 @@ def test_too_many_pixels_are_refused_beside_the_field(client, index, place, widt
 @pytest.fixture
 def s3(settings, monkeypatch):
     """The production storage declaration (config.storage) on an in-process S3 fake."""
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "eu-west-2",
-    }.items():
-        monkeypatch.setenv(name, value)
-    with mock_aws():
-        client = boto3.client("s3", region_name="eu-west-2")
-        client.create_bucket(
-            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"}
-        )
-        settings.STORAGES = {
-            **settings.STORAGES,
-            **s3_storages(bucket_name=BUCKET, region_name="eu-west-2", custom_domain=PUBLIC_DOMAIN),
-        }
+    with fake_s3_storages(settings, monkeypatch, BUCKET) as client:
         yield client
 
 

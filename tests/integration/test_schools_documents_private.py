@@ -8,24 +8,21 @@ way in. Only image renditions are served from the media folder.
 
 from pathlib import Path
 
-import boto3
 import pytest
 from django.conf import settings
-from moto import mock_aws
 from wagtail.models import Collection, CollectionViewRestriction
 
-from config.storage import s3_storages
 from tests.factories import ImageFactory
 from tests.factories.schools import (
     LearningResourcePageFactory,
     ResourceDocumentFactory,
     ResourceIndexPageFactory,
 )
+from tests.helpers.s3 import PUBLIC_DOMAIN, fake_s3_storages
 
 pytestmark = pytest.mark.django_db
 
 BUCKET = "ourplaces-test-documents"
-PUBLIC_DOMAIN = "media.example.org"
 
 
 @pytest.fixture
@@ -104,22 +101,7 @@ def test_only_image_renditions_are_served_from_the_media_folder(client, home_pag
 def test_on_s3_documents_are_private_objects_served_only_through_the_view(
     client, library, settings, monkeypatch
 ):
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "eu-west-2",
-    }.items():
-        monkeypatch.setenv(name, value)
-    with mock_aws():
-        s3 = boto3.client("s3", region_name="eu-west-2")
-        s3.create_bucket(
-            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"}
-        )
-        settings.STORAGES = {
-            **settings.STORAGES,
-            **s3_storages(bucket_name=BUCKET, region_name="eu-west-2", custom_domain=PUBLIC_DOMAIN),
-        }
+    with fake_s3_storages(settings, monkeypatch, BUCKET) as s3:
         draft = LearningResourcePageFactory(parent=library, live=False, files=1)
         live = LearningResourcePageFactory(parent=library, files=1)
         hidden = draft.files.first().document
