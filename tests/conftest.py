@@ -163,8 +163,9 @@ def _block_other_hosts(route):
 
 @pytest.fixture
 def browser_page(browser):
-    # bypass_csp lets axe-core be injected; the pages themselves are unchanged.
-    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    # The site's real Content-Security-Policy stays in force (axe is injected
+    # without a script tag: see tests/helpers/accessibility.py).
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.route("**/*", _block_other_hosts)
     context.set_default_timeout(15_000)
     page = context.new_page()
