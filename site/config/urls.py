@@ -22,7 +22,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("", include("schools.urls")),
-    path("", include("conversation.urls")),
+    path("", include("engagement.conversation.urls")),
     path("results/", include("engagement.insight_urls")),
 ]
 

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from conversation.models import PageFeedback, StoryPage, Subscriber, Subscription
+from engagement.conversation.models import PageFeedback, StoryPage, Subscriber, Subscription
 from tests.factories.conversation import (
     CommunityGroupFactory,
     CrowdfundingProjectFactory,

@@ -6,7 +6,7 @@ import factory
 import wagtail_factories
 from django.utils import timezone
 
-from conversation.models import (
+from engagement.conversation.models import (
     ActiveCitizenWay,
     CommunityGroup,
     CrowdfundingProject,

@@ -163,8 +163,8 @@ def _canaries_for(label):
 
 
 def seed():
-    from conversation.models import StorySubmission, Subscriber
     from councillor_pages.models import DigestDelivery, EngagementNotification, Postcode
+    from engagement.conversation.models import StorySubmission, Subscriber
     from engagement.models import FollowUpContact
     from schools.models import CouncillorInvitation
     from tests.factories.conversation import (

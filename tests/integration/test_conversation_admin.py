@@ -8,7 +8,12 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from wagtailmenus.models import MainMenuItem
 
-from conversation.models import CommunityGroup, CrowdfundingProject, StoryIndexPage, StoryPage
+from engagement.conversation.models import (
+    CommunityGroup,
+    CrowdfundingProject,
+    StoryIndexPage,
+    StoryPage,
+)
 from tests.factories.conversation import (
     CommunityGroupFactory,
     CrowdfundingProjectFactory,

@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail import hooks
 
-from conversation import alerts
-from conversation.alerts import PLACE_ALERT_ITEMS_HOOK, AlertItem
-from conversation.models import ConsentRecord, SentAlertItem, Subscriber, Subscription
+from engagement.conversation import alerts
+from engagement.conversation.alerts import PLACE_ALERT_ITEMS_HOOK, AlertItem
+from engagement.conversation.models import ConsentRecord, SentAlertItem, Subscriber, Subscription
 from tests.factories.conversation import (
     StoryIndexPageFactory,
     StoryPageFactory,

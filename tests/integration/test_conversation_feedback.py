@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from conversation.models import PageFeedback
+from engagement.conversation.models import PageFeedback
 from tests.factories.home import StandardPageFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from wagtail.models import Page, WorkflowState
 
-from conversation.models import StoryPage, StorySubmission
+from engagement.conversation.models import StoryPage, StorySubmission
 from tests.factories.conversation import StoryIndexPageFactory, StoryPageFactory
 from tests.factories.places import PlacePageFactory
 from tests.helpers.queries import assert_same_query_count

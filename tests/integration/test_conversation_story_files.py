@@ -21,8 +21,8 @@ from wagtail.images import get_image_model
 from wagtail.images.models import Rendition
 from wagtail.models import WorkflowState
 
-from conversation.models import StoryPage, StorySubmission
-from conversation.story_photos import STORY_PHOTO_COLLECTION, photo_as_sent_url
+from engagement.conversation.models import StoryPage, StorySubmission
+from engagement.conversation.story_photos import STORY_PHOTO_COLLECTION, photo_as_sent_url
 from tests.factories.conversation import StoryIndexPageFactory
 from tests.factories.places import PlacePageFactory
 from tests.helpers.s3 import PUBLIC_DOMAIN, fake_s3_storages

@@ -11,7 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from wagtail.models import WorkflowState
 
-from conversation.models import StoryPage
+from engagement.conversation.models import StoryPage
 from tests.factories.conversation import StoryIndexPageFactory
 from tests.factories.places import PlacePageFactory
 from tests.helpers.story_admin import edit_form_data

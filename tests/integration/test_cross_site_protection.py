@@ -19,7 +19,7 @@ from django.urls import reverse
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, get_page_models
 
-from conversation import alerts
+from engagement.conversation import alerts
 from engagement.themes import THEME_KEYS
 from tests.factories.conversation import (
     StoryIndexPageFactory,

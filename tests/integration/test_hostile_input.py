@@ -38,8 +38,10 @@ from django.core import mail
 from django.db import models
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from conversation.forms import AlertSignupForm, FeedbackForm, StorySubmissionForm
-from conversation.models import (
+from councillor_pages.forms import ContactCouncillorForm, PostcodeForm
+from councillor_pages.models import Postcode
+from engagement.conversation.forms import AlertSignupForm, FeedbackForm, StorySubmissionForm
+from engagement.conversation.models import (
     ConsentRecord,
     PageFeedback,
     StoryPage,
@@ -47,8 +49,6 @@ from conversation.models import (
     Subscriber,
     Subscription,
 )
-from councillor_pages.forms import ContactCouncillorForm, PostcodeForm
-from councillor_pages.models import Postcode
 from engagement.forms import PublicPlaceStandardForm
 from engagement.models import FollowUpContact, Submission
 from schools.forms import CouncillorInvitationForm

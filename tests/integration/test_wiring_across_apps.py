@@ -87,7 +87,7 @@ def test_school_invitations_go_to_the_wards_councillors(wards):
 
 
 def test_subscribers_hear_once_when_a_form_opens_for_their_place(wards):
-    from conversation.alerts import send_alerts
+    from engagement.conversation.alerts import send_alerts
     from tests.factories.conversation import SubscriptionFactory
 
     ashbrow, _ = wards
@@ -141,7 +141,7 @@ def test_digest_sends_only_comments_approved_that_week_as_approved(wards, admin_
 
 
 def test_subscribers_hear_once_when_results_are_published_for_their_place(wards):
-    from conversation.alerts import send_alerts
+    from engagement.conversation.alerts import send_alerts
     from tests.factories.conversation import SubscriptionFactory
     from tests.factories.engagement import PlaceInsightFactory
 

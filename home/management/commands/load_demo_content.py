@@ -28,9 +28,11 @@ class Command(BaseCommand):
             self.stdout.write(f"[{counter['n']:>2}] {message}")
 
         for label in DEMO_APPS:
-            if not apps.is_installed(label) or find_spec(f"{label}.demo") is None:
+            config = next((c for c in apps.get_app_configs() if c.label == label), None)
+            package = config.name if config else None
+            if package is None or find_spec(f"{package}.demo") is None:
                 continue
-            module = import_module(f"{label}.demo")
+            module = import_module(f"{package}.demo")
             # One transaction per app: an error leaves that app's demo content
             # as it was rather than half-built.
             with transaction.atomic():

@@ -29,7 +29,7 @@ INSTALLED_APPS = [
     "engagement",
     "councillor_pages",
     "schools",
-    "conversation",
+    "engagement.conversation",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

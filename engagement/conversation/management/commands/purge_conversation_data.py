@@ -3,7 +3,7 @@
 - Story submitters' names and emails (the story itself stays):
   CONVERSATION_SUBMISSION_RETENTION_DAYS, default 365. A photo still waiting
   for a moderator goes with them, and so does the published copy of a story
-  that is not live (conversation.story_photos, on the record's deletion).
+  that is not live (engagement.conversation.story_photos, on the record's deletion).
 - Alert sign-ups never confirmed: CONVERSATION_UNCONFIRMED_RETENTION_DAYS, default 30.
 - Addresses with no active subscription left (everything unsubscribed or
   unconfirmed): deleted with their consent records after the same periods.
@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from conversation.models import StorySubmission, Subscriber, Subscription, retention_days
+from engagement.conversation.models import StorySubmission, Subscriber, Subscription, retention_days
 
 
 class Command(BaseCommand):

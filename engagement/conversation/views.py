@@ -21,10 +21,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Page
 
-from conversation import alerts
-from conversation.forms import AlertSignupForm, FeedbackForm, StorySubmissionForm
-from conversation.models import PageFeedback, retention_days
-from conversation.stories import create_story_draft
+from engagement.conversation import alerts
+from engagement.conversation.forms import AlertSignupForm, FeedbackForm, StorySubmissionForm
+from engagement.conversation.models import PageFeedback, retention_days
+from engagement.conversation.stories import create_story_draft
 from home import ratelimit
 from home.text import parse_id
 from places.models import PlacePage

@@ -5,16 +5,16 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from conversation.alerts import PLACE_ALERT_ITEMS_HOOK, story_alert_items
-from conversation.models import (
+from engagement.conversation.alerts import PLACE_ALERT_ITEMS_HOOK, story_alert_items
+from engagement.conversation.models import (
     CommunityGroup,
     CrowdfundingProject,
     GroupCategory,
     StorySubmission,
     Subscriber,
 )
-from conversation.reports import PageFeedbackCommentsView, PageFeedbackReportView
-from conversation.sections import (
+from engagement.conversation.reports import PageFeedbackCommentsView, PageFeedbackReportView
+from engagement.conversation.sections import (
     alerts_signup_section,
     community_groups_section,
     crowdfunding_section,
@@ -145,7 +145,7 @@ def register_feedback_report_urls():
 
 @hooks.register("register_admin_urls")
 def register_story_photo_urls():
-    from conversation.story_photos import admin_urls
+    from engagement.conversation.story_photos import admin_urls
 
     return admin_urls()
 

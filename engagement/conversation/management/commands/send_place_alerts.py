@@ -6,7 +6,7 @@ most one email per run; no one hears about the same item twice.
 
 from django.core.management.base import BaseCommand
 
-from conversation.alerts import send_alerts
+from engagement.conversation.alerts import send_alerts
 
 
 class Command(BaseCommand):

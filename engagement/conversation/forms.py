@@ -10,10 +10,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from taggit.models import Tag
 
-from conversation.alerts import ALERT_CONSENT_WORDING
-from conversation.models import WAY_HINTS, ActiveCitizenWay, story_topics
-from conversation.stories import STORY_MAX_CHARACTERS, photo_max_bytes
-from conversation.story_photos import check_pixel_count, max_pixels
+from engagement.conversation.alerts import ALERT_CONSENT_WORDING
+from engagement.conversation.models import WAY_HINTS, ActiveCitizenWay, story_topics
+from engagement.conversation.stories import STORY_MAX_CHARACTERS, photo_max_bytes
+from engagement.conversation.story_photos import check_pixel_count, max_pixels
 from home.text import IdField, IdModelChoiceField, NormalisedInputMixin
 from places.models import PlacePage
 

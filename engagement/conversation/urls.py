@@ -1,6 +1,6 @@
 from django.urls import path
 
-from conversation import views
+from engagement.conversation import views
 
 urlpatterns = [
     path("alerts/", views.alerts_signup, name="conversation_alerts_signup"),

@@ -6,8 +6,13 @@ order numbers leave room for engagement (open forms, results: 100-200) and
 councillor pages (councillors: 250) to sit above these.
 """
 
-from conversation.alerts import ALERT_CONSENT_WORDING
-from conversation.models import CommunityGroup, CrowdfundingProject, StoryIndexPage, StoryPage
+from engagement.conversation.alerts import ALERT_CONSENT_WORDING
+from engagement.conversation.models import (
+    CommunityGroup,
+    CrowdfundingProject,
+    StoryIndexPage,
+    StoryPage,
+)
 from home.sections import Section
 
 STORIES_ON_PLACE_PAGE = 3

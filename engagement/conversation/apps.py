@@ -2,25 +2,28 @@ from django.apps import AppConfig
 
 
 class ConversationConfig(AppConfig):
-    """The "ongoing conversation" part of engagement, split out to keep apps small.
+    """The "ongoing conversation" plugins of engagement: one package, its own app.
 
     Residents asked for an ongoing conversation about their places rather than
     stop-start consultations. This app holds the ways of keeping it going:
     citizens' stories, email alerts by place, "Was this page helpful?",
     community groups and civic crowdfunding projects. It depends on home and
     places only; engagement and councillor_pages feed it through hooks
-    (see conversation.alerts.PLACE_ALERT_ITEMS_HOOK).
+    (see engagement.conversation.alerts.PLACE_ALERT_ITEMS_HOOK).
     """
 
-    name = "conversation"
+    name = "engagement.conversation"
+    # The label from before it moved inside engagement: tables, migrations,
+    # content types, permissions and URL names all carry it.
+    label = "conversation"
     verbose_name = "Stories, alerts and community"
 
     def ready(self):
         from django.conf import settings
         from PIL import Image
 
-        from conversation import story_photos  # noqa: F401 - connects its signal handlers
-        from conversation.stories import route_workflow_submission_emails
+        from engagement.conversation import story_photos  # noqa: F401 - connects its signal handlers
+        from engagement.conversation.stories import route_workflow_submission_emails
 
         route_workflow_submission_emails()
 

@@ -37,7 +37,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection
 from wagtail.signals import page_published, workflow_rejected
 
-from conversation.models import StoryPage, StorySubmission
+from engagement.conversation.models import StoryPage, StorySubmission
 
 STORY_PHOTO_COLLECTION = "Photos sent in with stories"
 

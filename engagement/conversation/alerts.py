@@ -5,7 +5,7 @@ PLACE_ALERT_ITEMS_HOOK, so apps this one must not import (engagement,
 councillor_pages) can add their own. Each takes `since` (an aware datetime)
 and returns AlertItem values published at or after it:
 
-    from conversation.alerts import PLACE_ALERT_ITEMS_HOOK, AlertItem
+    from engagement.conversation.alerts import PLACE_ALERT_ITEMS_HOOK, AlertItem
 
     @hooks.register(PLACE_ALERT_ITEMS_HOOK)
     def open_engagements(since):
@@ -37,7 +37,7 @@ from django.utils import timezone
 from wagtail import hooks
 from wagtail.models import Site
 
-from conversation.models import ConsentRecord, SentAlertItem, Subscriber, Subscription
+from engagement.conversation.models import ConsentRecord, SentAlertItem, Subscriber, Subscription
 from home import ratelimit
 from home.mail import send_email_later
 
@@ -52,8 +52,8 @@ ALERT_CONSENT_WORDING = (
     "I can unsubscribe at any time with the link in every email."
 )
 
-CONFIRM_SALT = "conversation.alerts.confirm"
-UNSUBSCRIBE_SALT = "conversation.alerts.unsubscribe"
+CONFIRM_SALT = "engagement.conversation.alerts.confirm"
+UNSUBSCRIBE_SALT = "engagement.conversation.alerts.unsubscribe"
 
 
 class AlertItem(NamedTuple):
@@ -368,8 +368,8 @@ def _send_alert_email(subscriber: Subscriber, found: list, base: str) -> None:
 
 
 def story_alert_items(since: datetime.datetime) -> Iterable[AlertItem]:
-    """Published stories: registered under the hook in conversation.wagtail_hooks."""
-    from conversation.models import StoryPage
+    """Published stories: registered under the hook in engagement.conversation.wagtail_hooks."""
+    from engagement.conversation.models import StoryPage
 
     stories = (
         StoryPage.objects.live()

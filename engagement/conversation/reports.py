@@ -13,7 +13,7 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from conversation.models import PageFeedback
+from engagement.conversation.models import PageFeedback
 from home.exports import SafeSpreadsheetExportMixin
 from home.text import parse_id
 

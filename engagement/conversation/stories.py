@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from taggit.models import Tag
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from conversation.models import (
+from engagement.conversation.models import (
     ActiveCitizenWay,
     StoryIndexPage,
     StoryPage,
@@ -131,7 +131,7 @@ def create_story_draft(index: StoryIndexPage, data: dict) -> StoryPage:
             publish_name=data["publish_name"],
             publish_photo=bool(photo and data.get("publish_photo")),
             consent_wording_version=STORY_CONSENT_VERSION,
-            # Private until a moderator publishes the story (conversation.story_photos).
+            # Private until a moderator publishes the story (engagement.conversation.story_photos).
             photo=photo or "",
         )
         notify_moderators(story)

@@ -8,7 +8,7 @@ it was made for the demonstration site.
 
 from decimal import Decimal
 
-from conversation.models import (
+from engagement.conversation.models import (
     ActiveCitizenWay,
     CommunityGroup,
     CrowdfundingProject,

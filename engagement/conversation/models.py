@@ -83,7 +83,7 @@ class StoryIndexPage(RoutablePageMixin, Page):
         verbose_name = "story index page"
 
     def get_context(self, request, *args, **kwargs):
-        from conversation.stories import StoryFilters
+        from engagement.conversation.stories import StoryFilters
 
         context = super().get_context(request, *args, **kwargs)
         filters = StoryFilters.from_query(request.GET)
@@ -116,7 +116,7 @@ class StoryIndexPage(RoutablePageMixin, Page):
 
     @path("tell-us-your-story/", name="submit_story")
     def submit_story(self, request):
-        from conversation.views import submit_story
+        from engagement.conversation.views import submit_story
 
         return submit_story(request, self)
 
@@ -142,12 +142,12 @@ class PhotoAsSentPanel(Panel):
         template_name = "components/conversation/photo_as_sent_panel.html"
 
         def is_shown(self):
-            from conversation.story_photos import pending_photo
+            from engagement.conversation.story_photos import pending_photo
 
             return pending_photo(self.instance) is not None
 
         def get_context_data(self, parent_context=None):
-            from conversation.story_photos import pending_photo, photo_as_sent_url
+            from engagement.conversation.story_photos import pending_photo, photo_as_sent_url
 
             context = super().get_context_data(parent_context)
             context["submission"] = pending_photo(self.instance)
@@ -251,7 +251,7 @@ class StoryPage(Page):
         context["topics"] = list(self.tags.all())
         context["story_index"] = self.get_parent().specific
         if getattr(request, "is_preview", False) and not self.image_id:
-            from conversation.story_photos import pending_photo, photo_as_sent_url
+            from engagement.conversation.story_photos import pending_photo, photo_as_sent_url
 
             if pending_photo(self) is not None:
                 # Only staff can preview, and the photo's view checks them again.
