@@ -9,15 +9,18 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+LOAD_RUNS ?= 3
+LOAD_BUSY ?= 2
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run install install-test test lint checks pytest bench clean help lock
+.PHONY: run install install-test test test-under-load lint checks pytest bench clean help lock
 
 help:
 	@echo "make run    install, migrate, load demo content and serve on http://$(HOST):$(PORT)"
 	@echo "make test   install test tools and run lint, Django checks and the whole test suite"
 	@echo "make bench  serve with gunicorn and print throughput and latency figures"
+	@echo "make test-under-load  make test $(LOAD_RUNS) times beside $(LOAD_BUSY) busy-loop processes"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -84,6 +87,11 @@ pytest: install-test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint checks pytest
+
+# The suite must not depend on the machine's speed: run it LOAD_RUNS times in a
+# row with LOAD_BUSY processes spinning on the CPU (see scripts/under-load.sh).
+test-under-load:
+	bash scripts/under-load.sh $(LOAD_RUNS) $(LOAD_BUSY)
 
 # Figures only, never pass/fail; see tests/benchmarks/README.md. Settings:
 # make bench BENCH_SECONDS=5 BENCH_CONCURRENCY=4 BENCH_SCENARIOS=home

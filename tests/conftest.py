@@ -163,11 +163,17 @@ def _block_other_hosts(route):
 
 @pytest.fixture
 def browser_page(browser):
+    from playwright.sync_api import expect
+
     # The site's real Content-Security-Policy stays in force (axe is injected
     # without a script tag: see tests/helpers/accessibility.py).
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.route("**/*", _block_other_hosts)
-    context.set_default_timeout(15_000)
+    # Waits are for events (navigation, an element, a response), never for
+    # time; these limits only end a test that would otherwise hang, so they are
+    # long enough for a busy two-core machine (`make test-under-load`).
+    context.set_default_timeout(60_000)
+    expect.set_options(timeout=30_000)
     page = context.new_page()
     yield page
     context.close()

@@ -45,7 +45,9 @@ def settle_animations(page, timeout_ms: int = 5000) -> None:
             return animation.playState !== "running" || !timing || timing.endTime > limit;
         })""",
         arg=timeout_ms,
-        timeout=timeout_ms,
+        # Animations of up to timeout_ms are waited for; on a busy machine
+        # their frames come late, so the wait itself may take longer.
+        timeout=timeout_ms * 6,
     )
 
 

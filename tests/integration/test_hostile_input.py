@@ -33,6 +33,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django import forms
+from django.apps import apps as django_apps
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.db import models
@@ -349,8 +350,9 @@ def test_every_public_form_class_is_listed_here():
     """A form class added to any app must join PUBLIC_FORMS (or STAFF_FORMS, with a reason)."""
     found = set()
     for app in OUR_APPS:
-        package = import_module(app)
-        for module_info in pkgutil.walk_packages(package.__path__, f"{app}."):
+        name = django_apps.get_app_config(app).name
+        package = import_module(name)
+        for module_info in pkgutil.walk_packages(package.__path__, f"{name}."):
             if any(part in module_info.name for part in ("migrations", "management", "tests")):
                 continue
             module = import_module(module_info.name)
