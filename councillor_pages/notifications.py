@@ -3,9 +3,10 @@
 Nothing here sends inside a citizen's request: every message goes through
 `home.mail.send_email_later`, a background task that retries with back-off
 when the mail server fails. Engagement notices and digests are built by
-commands (run on a schedule) or by a background task queued from the
-`engagement_opened` signal; a contact message is handed to the email task as
-it stands (the task forgets it once sent), never stored as a record.
+commands run on a schedule (`notify_ward_councillors` finds every open
+engagement through home.contracts.WARD_ENGAGEMENTS); a contact message is
+handed to the email task as it stands (the task forgets it once sent), never
+stored as a record.
 
 Each notice is recorded in the same transaction that queues its email: if
 queueing fails the record rolls back and a later run tries again; once it is
@@ -25,7 +26,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from councillor_pages.engagements import WardEngagement, open_engagements_for_wards, ward_digests
+from councillor_pages.engagements import open_engagements_for_wards, ward_digests
 from councillor_pages.models import CouncillorPage, DigestDelivery, EngagementNotification
 from home.mail import send_email_later
 
@@ -72,7 +73,7 @@ def notify_ward_councillors_of_engagement(
     """Email each live councillor of `ward_ids` about an engagement, once per engagement.
 
     `key` identifies the engagement across runs (default: its URL), so a
-    re-sent signal or a re-run command never emails a councillor twice.
+    re-run command or a retried task never emails a councillor twice.
     """
     key = key or url
     summary = SendSummary()
@@ -215,16 +216,3 @@ def send_contact_message(councillor_id: int, name: str, email: str, message: str
 def queue_contact_message(councillor: CouncillorPage, data: dict, request=None) -> None:
     """Queue the email to the councillor; it leaves with the background email task."""
     send_contact_message(councillor.pk, data["name"], data["email"], data["message"])
-
-
-def queue_engagement_notification(engagement: WardEngagement) -> None:
-    from councillor_pages.tasks import notify_ward_councillors_task
-
-    args = {
-        "ward_ids": list(engagement.ward_ids),
-        "title": engagement.title,
-        "url": engagement.url,
-        "opens_at": engagement.opens_at.isoformat() if engagement.opens_at else None,
-        "key": engagement.key,
-    }
-    transaction.on_commit(lambda: notify_ward_councillors_task.enqueue(**args))

@@ -1,7 +1,11 @@
 """Background tasks (django-tasks): work that should not hold up the request that asked for it.
 
 Telling a ward's councillors about an engagement looks up every councillor
-and renders a message each, so it runs in the worker (the TASKS setting);
+and renders a message each, so it runs in the worker (the TASKS setting).
+Nothing queues it now (the `notify_ward_councillors` command finds open
+engagements through home.contracts.WARD_ENGAGEMENTS); it stays importable at
+this path because a queued task names it, and one queued before the change
+must still run;
 each message it queues is then delivered, with retries, by
 `home.tasks.send_email_task`. Arguments are JSON-serialisable by design.
 """

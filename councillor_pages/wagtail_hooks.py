@@ -12,11 +12,16 @@ from councillor_pages.models import (
     councillor_list_queryset,
 )
 from home.admin_tools import RecordViewSet
-from home.sections import Section
-from places.models import PLACE_PAGE_SECTIONS_HOOK
+from home.contracts import (
+    PLACE_PAGE_SECTIONS,
+    WARD_CONTACTS,
+    PlacePageSection,
+    Section,
+    WardContact,
+)
 
 
-@hooks.register(PLACE_PAGE_SECTIONS_HOOK)
+@hooks.register(PLACE_PAGE_SECTIONS)
 def your_councillors_section(page, request):
     """ "Your councillors": the councillors of every ward the place lies in (three queries)."""
     wards = list(page.wards.all())
@@ -25,6 +30,7 @@ def your_councillors_section(page, request):
     councillors = list(councillor_list_queryset().filter(ward__in=wards))
     index = CouncillorIndexPage.objects.live().public().first()
     return Section(
+        key=PlacePageSection.COUNCILLORS,
         template="components/councillor_pages/place_section.html",
         context={
             "place": page,
@@ -32,7 +38,6 @@ def your_councillors_section(page, request):
             "councillors": councillors,
             "index_url": index.get_url(request) if index else "",
         },
-        order=40,
     )
 
 
@@ -88,13 +93,14 @@ def register_councillor_records():
     return CouncillorRecords()
 
 
-@hooks.register("register_ward_contacts")
-def ward_councillor_emails(ward):
+@hooks.register(WARD_CONTACTS)
+def ward_councillor_contacts(ward):
     """Schools' "invite a councillor" goes to the ward's councillors (see schools.notifications)."""
-    return list(
-        CouncillorPage.objects.live()
+    return [
+        WardContact(email=email, name=name)
+        for name, email in CouncillorPage.objects.live()
         .filter(ward=ward)
         .exclude(email="")
         .order_by("email")
-        .values_list("email", flat=True)
-    )
+        .values_list("title", "email")
+    ]

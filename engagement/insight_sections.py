@@ -11,11 +11,10 @@ from engagement.disclosure import published_figure
 from engagement.insight import CONFIDENCE_THEME, tallies_for
 from engagement.insight_models import PlaceInsight
 from engagement.insight_views import figures_for
-from home.sections import Section
-from places.models import PLACE_PAGE_SECTIONS_HOOK
+from home.contracts import PLACE_PAGE_SECTIONS, PlacePageSection, Section
 
 
-@hooks.register(PLACE_PAGE_SECTIONS_HOOK)
+@hooks.register(PLACE_PAGE_SECTIONS)
 @published_figure(
     "place-page-results",
     description="A place page's latest published round: totals, the confidence measure, a "
@@ -34,6 +33,7 @@ def place_page_results(page, request):
     insight.place = page  # already loaded: no query for its title
     figures = figures_for(insight, tallies_for([(page.pk, insight.round_number)]))
     return Section(
+        key=PlacePageSection.RESULTS,
         template="components/insight/place_section.html",
         context={
             "insight": insight,
@@ -43,5 +43,4 @@ def place_page_results(page, request):
             "compass": render_compass(figures, title=f"Compass for {figures.label}", small=True),
             "url": insight.get_absolute_url(),
         },
-        order=30,
     )

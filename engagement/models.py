@@ -176,8 +176,9 @@ class PlaceStandardFormPage(AbstractEmailForm):
     thank_you_text = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
 
     base_form_class = PlaceStandardAdminForm
-    # Under a place page once the places app lists this type in
-    # PlacePage.subpage_types; until then, under the engagement index.
+    # Under the place it asks about, or under the engagement index. PlacePage
+    # leaves subpage_types unset, so this list alone decides (places names no
+    # feature page type).
     parent_page_types = ["engagement.EngagementIndexPage", "places.PlacePage"]
     subpage_types = []
     template = "pages/engagement/place_standard_form_page.html"

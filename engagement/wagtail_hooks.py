@@ -32,10 +32,14 @@ from engagement.insight_admin import (
 from engagement.models import FollowUpContact, PlaceStandardFormPage, Submission
 from engagement.themes import SCORE_MAX, get_tool_version
 from home.admin_tools import PermissionMenuItem, RecordViewSet, report_urls
-from home.models import HOME_PAGE_SECTIONS_HOOK
+from home.contracts import (
+    HOME_PAGE_SECTIONS,
+    PLACE_PAGE_SECTIONS,
+    HomePageSection,
+    PlacePageSection,
+    Section,
+)
 from home.permissions import can_see_personal_data
-from home.sections import Section
-from places.models import PLACE_PAGE_SECTIONS_HOOK
 
 logger = logging.getLogger("engagement.export")
 
@@ -264,28 +268,28 @@ def open_forms():
     )
 
 
-@hooks.register(PLACE_PAGE_SECTIONS_HOOK)
+@hooks.register(PLACE_PAGE_SECTIONS)
 def place_page_open_form(page, request):
     """The place's open Place Standard form, shown without the editor doing anything."""
     form_page = open_forms().filter(place=page).first()
     if form_page is None:
         return None
     return Section(
+        key=PlacePageSection.OPEN_FORM,
         template="components/engagement/place_section.html",
         context={"form_page": form_page},
-        order=20,
     )
 
 
-@hooks.register(HOME_PAGE_SECTIONS_HOOK)
+@hooks.register(HOME_PAGE_SECTIONS)
 def home_page_open_engagements(page, request):
     form_pages = list(open_forms().select_related("place")[:6])
     if not form_pages:
         return None
     return Section(
+        key=HomePageSection.OPEN_ENGAGEMENTS,
         template="components/engagement/home_section.html",
         context={"form_pages": form_pages},
-        order=30,
     )
 
 

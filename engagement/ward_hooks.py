@@ -3,7 +3,7 @@
 Councillor pages show a ward's open engagements, email the ward's councillors
 when a form opens and send them a weekly digest; schools and others may ask
 the same. They must not import engagement, so engagement answers through the
-hooks they define (see councillor_pages/engagements.py for the contract).
+hook names and types of home.contracts.
 Imported from EngagementConfig.ready().
 """
 
@@ -13,9 +13,18 @@ from wagtail import hooks
 from wagtail.models import Site
 
 from engagement.models import PlaceInsight, PlaceStandardFormPage, Submission, ThemeScore
+from home.contracts import (
+    PLACE_ALERT_ITEMS,
+    WARD_ENGAGEMENT_DIGEST,
+    WARD_ENGAGEMENTS,
+    DigestComment,
+    PlaceAlertItem,
+    WardActivity,
+    WardEngagement,
+)
 
 
-@hooks.register("register_ward_engagements")
+@hooks.register(WARD_ENGAGEMENTS)
 def open_place_standard_forms(ward_ids):
     """Place Standard forms open now in any of `ward_ids` (every ward when None)."""
     now = timezone.now()
@@ -29,19 +38,19 @@ def open_place_standard_forms(ward_ids):
     if ward_ids is not None:
         forms = forms.filter(place__wards__in=ward_ids).distinct()
     return [
-        {
-            "key": f"place-standard:{form.pk}",
-            "title": form.title,
-            "url": form.full_url or form.url,
-            "ward_ids": [ward.pk for ward in form.place.wards.all()],
-            "opens_at": form.opens_at,
-            "closes_at": form.closes_at,
-        }
+        WardEngagement(
+            key=f"place-standard:{form.pk}",
+            title=form.title,
+            url=form.full_url or form.url,
+            ward_ids=tuple(ward.pk for ward in form.place.wards.all()),
+            opens_at=form.opens_at,
+            closes_at=form.closes_at,
+        )
         for form in forms
     ]
 
 
-@hooks.register("register_ward_engagement_digest")
+@hooks.register(WARD_ENGAGEMENT_DIGEST)
 def place_standard_activity(ward_ids, since, until):
     """Accepted responses received, and comments approved, per ward in [since, until).
 
@@ -49,7 +58,8 @@ def place_standard_activity(ward_ids, since, until):
     digest in the week a moderator approves it, as approved (redactions
     included); one still waiting, or rejected, is never sent anywhere.
     """
-    activity = {}
+    responses = {}
+    comments = {}
     rows = (
         Submission.objects.counted()
         .filter(created_at__gte=since, created_at__lt=until, place__wards__in=ward_ids)
@@ -58,11 +68,7 @@ def place_standard_activity(ward_ids, since, until):
     )
     for row in rows:
         if row["place__wards"] is not None:
-            activity[row["place__wards"]] = {
-                "ward_id": row["place__wards"],
-                "new_responses": row["responses"],
-                "comments": [],
-            }
+            responses[row["place__wards"]] = row["responses"]
     approved = (
         ThemeScore.objects.public_comments()
         .filter(
@@ -76,14 +82,18 @@ def place_standard_activity(ward_ids, since, until):
     )
     # DISTINCT: a comment decided on twice in the week joins its decisions twice.
     for _pk, text, place_title, ward_id in approved:
-        digest = activity.setdefault(
-            ward_id, {"ward_id": ward_id, "new_responses": 0, "comments": []}
+        comments.setdefault(ward_id, []).append(DigestComment(text=text, place=place_title))
+    return [
+        WardActivity(
+            ward_id=ward_id,
+            new_responses=responses.get(ward_id, 0),
+            comments=tuple(comments.get(ward_id, ())),
         )
-        digest["comments"].append({"text": text, "place": place_title})
-    return list(activity.values())
+        for ward_id in sorted(responses.keys() | comments.keys())
+    ]
 
 
-@hooks.register("register_place_alert_items")
+@hooks.register(PLACE_ALERT_ITEMS)
 def opened_place_standard_forms(since):
     """Forms that opened since `since`, for place alert emails (see conversation.alerts).
 
@@ -99,17 +109,17 @@ def opened_place_standard_forms(since):
     )
     for form in forms:
         appeared = max(form.opens_at, form.first_published_at or form.opens_at)
-        yield (
-            "engagement",
-            str(form.pk),
-            form.title,
-            form.full_url or form.url,
-            appeared,
-            frozenset({form.place_id}),
+        yield PlaceAlertItem(
+            kind="engagement",
+            item_id=str(form.pk),
+            title=form.title,
+            url=form.full_url or form.url,
+            published_at=appeared,
+            place_ids=frozenset({form.place_id}),
         )
 
 
-@hooks.register("register_place_alert_items")
+@hooks.register(PLACE_ALERT_ITEMS)
 def published_place_insight(since):
     """Results published since `since`, for place alert emails.
 
@@ -125,11 +135,11 @@ def published_place_insight(since):
     site = Site.objects.filter(is_default_site=True).first()
     root_url = site.root_url if site else ""
     for insight in insights:
-        yield (
-            "result",
-            str(insight.pk),
-            f"What we heard: {insight.place.title}, {insight.heading_label.lower()}",
-            root_url + insight.get_absolute_url(),
-            insight.first_published_at,
-            frozenset({insight.place_id}),
+        yield PlaceAlertItem(
+            kind="result",
+            item_id=str(insight.pk),
+            title=f"What we heard: {insight.place.title}, {insight.heading_label.lower()}",
+            url=root_url + insight.get_absolute_url(),
+            published_at=insight.first_published_at,
+            place_ids=frozenset({insight.place_id}),
         )

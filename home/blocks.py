@@ -140,23 +140,15 @@ class SocialLinkBlock(blocks.StructBlock):
 
 
 class PlaceStandardFormBlock(blocks.PageChooserBlock):
-    """A Place Standard form shown inline, posting to its own page.
+    """Kept only so old migrations still load; no StreamField offers it any more.
 
-    The page type is named as a string and the template renders the form
-    through engagement's template tag, so home never imports engagement.
+    Bodies used to embed a form with it, which made home name another app's
+    page type and template tag. A place page shows its open form through the
+    place page sections instead (see home.contracts). Do not use it.
     """
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("page_type", "engagement.PlaceStandardFormPage")
-        kwargs.setdefault(
-            "help_text", "Shows the form while it is open, and says so when it is not."
-        )
-        super().__init__(**kwargs)
 
     class Meta:
         icon = "form"
-        label = "Place Standard form"
-        template = "components/blocks/place_standard_form_block.html"
 
 
 class BodyStreamBlock(blocks.StreamBlock):
@@ -168,4 +160,3 @@ class BodyStreamBlock(blocks.StreamBlock):
     quote = QuoteBlock()
     document_links = DocumentLinksBlock()
     embed = TitledEmbedBlock()
-    place_standard_form = PlaceStandardFormBlock()

@@ -9,11 +9,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.blocks import ActiveCitizenWayBlock, BodyStreamBlock, SocialLinkBlock
-from home.sections import collect_sections
-
-#: Other apps add sections to the home page (open engagements, latest stories)
-#: by registering a function under this hook name; see `HomePage.get_context`.
-HOME_PAGE_SECTIONS_HOOK = "register_home_page_section"
+from home.contracts import HOME_PAGE_SECTIONS, collect_sections
 
 #: The home page shows at most this many featured pages.
 FEATURED_PAGES_MAX = 6
@@ -67,7 +63,7 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["featured_pages"] = self.get_featured_pages()
-        context["sections"] = collect_sections(HOME_PAGE_SECTIONS_HOOK, self, request)
+        context["sections"] = collect_sections(HOME_PAGE_SECTIONS, self, request)
         return context
 
     def get_featured_pages(self) -> list[Page]:

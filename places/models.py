@@ -19,12 +19,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import BodyStreamBlock
-from home.sections import collect_sections
-
-#: Other apps add sections to a place page (its open engagement, results,
-#: councillors, stories, groups) by registering a function under this hook
-#: name that takes (place_page, request) and returns a home.sections.Section.
-PLACE_PAGE_SECTIONS_HOOK = "register_place_page_section"
+from home.contracts import PLACE_PAGE_SECTIONS, collect_sections
 
 
 class Ward(index.Indexed, models.Model):
@@ -164,7 +159,9 @@ class PlacePage(Page):
     tags = ClusterTaggableManager(through=PlaceTag, blank=True, verbose_name="topics")
 
     parent_page_types = ["places.PlaceIndexPage", "places.PlacePage"]
-    subpage_types = ["places.PlacePage"]
+    # No subpage_types: Wagtail would then refuse every type it does not list, and
+    # places may not name the feature apps. A page type that may sit under a place
+    # (a Place Standard form, ...) opts in with its own parent_page_types.
     template = "pages/place_page.html"
 
     content_panels = [
@@ -198,5 +195,5 @@ class PlacePage(Page):
         context["neighbour_places"] = list(self.neighbours.live().public().order_by("title"))
         context["tags"] = list(self.tags.all())
         context["place_index"] = PlaceIndexPage.objects.ancestor_of(self).live().first()
-        context["sections"] = collect_sections(PLACE_PAGE_SECTIONS_HOOK, self, request)
+        context["sections"] = collect_sections(PLACE_PAGE_SECTIONS, self, request)
         return context

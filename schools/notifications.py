@@ -2,32 +2,26 @@
 
 Councillor pages live in another app that schools must not import. That app
 tells us its councillors' addresses by registering a function under
-WARD_CONTACTS_HOOK taking a places.Ward and returning email addresses:
-
-    @hooks.register("register_ward_contacts")
-    def ward_councillor_emails(ward):
-        return CouncillorPage.objects.live().filter(ward=ward).values_list("email", flat=True)
+home.contracts.WARD_CONTACTS that takes a places.Ward and returns
+home.contracts.WardContact values (see councillor_pages.wagtail_hooks).
 """
 
 import logging
 
 from django.template.loader import render_to_string
-from wagtail import hooks
 
+from home.contracts import WARD_CONTACTS, collect_items
 from home.mail import send_email_later
-
-WARD_CONTACTS_HOOK = "register_ward_contacts"
 
 logger = logging.getLogger(__name__)
 
 
 def ward_contacts(ward) -> list[str]:
     addresses = []
-    for fn in hooks.get_hooks(WARD_CONTACTS_HOOK):
-        for address in fn(ward) or []:
-            address = (address or "").strip()
-            if address and address not in addresses:
-                addresses.append(address)
+    for contact in collect_items(WARD_CONTACTS, ward):
+        address = contact.email.strip()
+        if address and address not in addresses:
+            addresses.append(address)
     return addresses
 
 

@@ -5,8 +5,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from home.admin_tools import PermissionMenuItem, RecordViewSet, report_urls
-from home.sections import Section
-from places.models import PLACE_PAGE_SECTIONS_HOOK
+from home.contracts import PLACE_PAGE_SECTIONS, PlacePageSection, Section
 from schools.downloads import document_is_public, user_is_editor
 from schools.models import CouncillorInvitation, School
 from schools.reports import DownloadsReportView
@@ -59,7 +58,7 @@ def refuse_files_of_unpublished_resources(document, request):
     return None
 
 
-@hooks.register(PLACE_PAGE_SECTIONS_HOOK)
+@hooks.register(PLACE_PAGE_SECTIONS)
 def participating_schools_section(place_page, request):
     schools = list(
         School.objects.filter(ward__places=place_page)
@@ -70,9 +69,9 @@ def participating_schools_section(place_page, request):
     if not schools:
         return None
     return Section(
+        key=PlacePageSection.SCHOOLS,
         template="components/schools/place_schools_section.html",
         context={"schools": schools, "place": place_page},
-        order=300,
     )
 
 

@@ -1,17 +1,11 @@
 """Email alerts by place: signed links, the items to tell people about, and sending.
 
 What counts as news for a place comes from functions registered under
-PLACE_ALERT_ITEMS_HOOK, so apps this one must not import (engagement,
-councillor_pages) can add their own. Each takes `since` (an aware datetime)
-and returns AlertItem values published at or after it:
-
-    from engagement.conversation.alerts import PLACE_ALERT_ITEMS_HOOK, AlertItem
-
-    @hooks.register(PLACE_ALERT_ITEMS_HOOK)
-    def open_engagements(since):
-        for form in PlaceStandardFormPage.objects.live().filter(last_published_at__gte=since):
-            yield AlertItem("engagement", str(form.pk), form.title, form.full_url,
-                            form.last_published_at, frozenset({form.place_id}))
+home.contracts.PLACE_ALERT_ITEMS, so apps this one must not import
+(engagement's own forms and results, councillor_pages) can add their own.
+Each takes `since` (an aware datetime) and yields home.contracts.PlaceAlertItem
+values published at or after it (see engagement.ward_hooks for examples);
+anything else is refused with a TypeError.
 
 Sending (`send_place_alerts`) emails each confirmed subscriber once per run,
 listing every new item for their places, and records each item in
@@ -34,16 +28,14 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from wagtail import hooks
 from wagtail.models import Site
 
 from engagement.conversation.models import ConsentRecord, SentAlertItem, Subscriber, Subscription
-from home import ratelimit
+from home import contracts, ratelimit
+from home.contracts import PlaceAlertItem
 from home.mail import send_email_later
 
 logger = logging.getLogger(__name__)
-
-PLACE_ALERT_ITEMS_HOOK = "register_place_alert_items"
 
 #: Bump when the sign-up wording changes; each consent record keeps the version seen.
 ALERT_CONSENT_VERSION = "2024-1"
@@ -54,18 +46,6 @@ ALERT_CONSENT_WORDING = (
 
 CONFIRM_SALT = "engagement.conversation.alerts.confirm"
 UNSUBSCRIBE_SALT = "engagement.conversation.alerts.unsubscribe"
-
-
-class AlertItem(NamedTuple):
-    """Something new about one or more places that subscribers should hear about."""
-
-    kind: str  # "story", "engagement", "result": with item_id, the item's identity
-    item_id: str
-    title: str
-    url: str
-    published_at: datetime.datetime
-    place_ids: frozenset[int]
-    topics: frozenset[str] = frozenset()  # tag slugs; empty matches only "every topic"
 
 
 def confirm_link_max_age() -> int:
@@ -261,17 +241,15 @@ def unsubscribe(subscriber: Subscriber) -> int:
 # --- Sending -------------------------------------------------------------------
 
 
-def collect_items(since: datetime.datetime) -> list[AlertItem]:
+def collect_items(since: datetime.datetime) -> list[PlaceAlertItem]:
     items = {}
-    for fn in hooks.get_hooks(PLACE_ALERT_ITEMS_HOOK):
-        for item in fn(since) or ():
-            item = AlertItem(*item)
-            if item.published_at >= since:
-                items[(item.kind, str(item.item_id))] = item
+    for item in contracts.collect_items(contracts.PLACE_ALERT_ITEMS, since):
+        if item.published_at >= since:
+            items[(item.kind, str(item.item_id))] = item
     return sorted(items.values(), key=lambda item: (item.published_at, item.title))
 
 
-def _matches(subscription: Subscription, item: AlertItem, topic_slugs: dict) -> bool:
+def _matches(subscription: Subscription, item: PlaceAlertItem, topic_slugs: dict) -> bool:
     if subscription.place_id not in item.place_ids:
         return False
     if item.published_at < subscription.confirmed_at:
@@ -367,7 +345,7 @@ def _send_alert_email(subscriber: Subscriber, found: list, base: str) -> None:
     )
 
 
-def story_alert_items(since: datetime.datetime) -> Iterable[AlertItem]:
+def story_alert_items(since: datetime.datetime) -> Iterable[PlaceAlertItem]:
     """Published stories: registered under the hook in engagement.conversation.wagtail_hooks."""
     from engagement.conversation.models import StoryPage
 
@@ -378,7 +356,7 @@ def story_alert_items(since: datetime.datetime) -> Iterable[AlertItem]:
         .prefetch_related("places", "tags")
     )
     for story in stories:
-        yield AlertItem(
+        yield PlaceAlertItem(
             kind="story",
             item_id=str(story.pk),
             title=story.title,

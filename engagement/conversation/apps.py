@@ -9,7 +9,7 @@ class ConversationConfig(AppConfig):
     citizens' stories, email alerts by place, "Was this page helpful?",
     community groups and civic crowdfunding projects. It depends on home and
     places only; engagement and councillor_pages feed it through hooks
-    (see engagement.conversation.alerts.PLACE_ALERT_ITEMS_HOOK).
+    (see home.contracts.PLACE_ALERT_ITEMS).
     """
 
     name = "engagement.conversation"

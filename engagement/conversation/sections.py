@@ -1,10 +1,12 @@
 """Place page sections: stories, community groups, crowdfunding and the alert sign-up box.
 
-Registered under places.models.PLACE_PAGE_SECTIONS_HOOK in wagtail_hooks.
-Each uses a fixed number of queries however many items a place has. The
-order numbers leave room for engagement (open forms, results: 100-200) and
-councillor pages (councillors: 250) to sit above these.
+Registered under home.contracts.PLACE_PAGE_SECTIONS in wagtail_hooks; where
+each sits on the page is declared in home.contracts.PlacePageSection. Each
+uses a fixed number of queries however many items a place has. The
+"Was this page helpful?" widget every page shows is here too.
 """
+
+from wagtail.models import Page
 
 from engagement.conversation.alerts import ALERT_CONSENT_WORDING
 from engagement.conversation.models import (
@@ -13,7 +15,7 @@ from engagement.conversation.models import (
     StoryIndexPage,
     StoryPage,
 )
-from home.sections import Section
+from home.contracts import PageFooterPiece, PlacePageSection, Section
 
 STORIES_ON_PLACE_PAGE = 3
 
@@ -30,6 +32,7 @@ def stories_section(place_page, request):
     if not stories and index is None:
         return None
     return Section(
+        key=PlacePageSection.STORIES,
         template="components/conversation/place_stories_section.html",
         context={
             "stories": stories[:STORIES_ON_PLACE_PAGE],
@@ -37,7 +40,6 @@ def stories_section(place_page, request):
             "index": index,
             "place": place_page,
         },
-        order=400,
     )
 
 
@@ -51,9 +53,9 @@ def community_groups_section(place_page, request):
     if not groups:
         return None
     return Section(
+        key=PlacePageSection.COMMUNITY_GROUPS,
         template="components/conversation/place_groups_section.html",
         context={"groups": groups, "place": place_page},
-        order=500,
     )
 
 
@@ -63,16 +65,25 @@ def crowdfunding_section(place_page, request):
     if not projects:
         return None
     return Section(
+        key=PlacePageSection.CROWDFUNDING,
         template="components/conversation/place_crowdfunding_section.html",
         context={"projects": projects, "place": place_page},
-        order=550,
     )
 
 
 def alerts_signup_section(place_page, request):
     """A sign-up box for this place's alerts (no queries)."""
     return Section(
+        key=PlacePageSection.ALERTS_SIGNUP,
         template="components/conversation/place_alerts_section.html",
         context={"place": place_page, "consent_wording": ALERT_CONSENT_WORDING},
-        order=900,
+    )
+
+
+def page_feedback_piece(page, request):
+    """ "Was this page helpful?" after every Wagtail page's main content (no queries)."""
+    if not isinstance(page, Page):
+        return None
+    return Section(
+        key=PageFooterPiece.PAGE_FEEDBACK, template="components/conversation/helpful.html"
     )

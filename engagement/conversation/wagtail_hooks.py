@@ -5,7 +5,7 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from engagement.conversation.alerts import PLACE_ALERT_ITEMS_HOOK, story_alert_items
+from engagement.conversation.alerts import story_alert_items
 from engagement.conversation.models import (
     CommunityGroup,
     CrowdfundingProject,
@@ -18,10 +18,11 @@ from engagement.conversation.sections import (
     alerts_signup_section,
     community_groups_section,
     crowdfunding_section,
+    page_feedback_piece,
     stories_section,
 )
 from home.admin_tools import PermissionMenuItem, RecordIndexView, RecordViewSet, report_urls
-from places.models import PLACE_PAGE_SECTIONS_HOOK
+from home.contracts import PAGE_FOOTER_PIECES, PLACE_ALERT_ITEMS, PLACE_PAGE_SECTIONS
 
 # --- Curated content: snippets ------------------------------------------------
 
@@ -172,10 +173,11 @@ def register_conversation_permissions():
     )
 
 
-# --- Place pages and alerts ------------------------------------------------------
+# --- Place pages, every page's footer, and alerts ---------------------------------
 
-hooks.register(PLACE_PAGE_SECTIONS_HOOK, stories_section)
-hooks.register(PLACE_PAGE_SECTIONS_HOOK, community_groups_section)
-hooks.register(PLACE_PAGE_SECTIONS_HOOK, crowdfunding_section)
-hooks.register(PLACE_PAGE_SECTIONS_HOOK, alerts_signup_section)
-hooks.register(PLACE_ALERT_ITEMS_HOOK, story_alert_items)
+hooks.register(PLACE_PAGE_SECTIONS, stories_section)
+hooks.register(PLACE_PAGE_SECTIONS, community_groups_section)
+hooks.register(PLACE_PAGE_SECTIONS, crowdfunding_section)
+hooks.register(PLACE_PAGE_SECTIONS, alerts_signup_section)
+hooks.register(PAGE_FOOTER_PIECES, page_feedback_piece)
+hooks.register(PLACE_ALERT_ITEMS, story_alert_items)

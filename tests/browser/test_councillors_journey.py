@@ -3,8 +3,8 @@
 import pytest
 from wagtail import hooks
 
-from councillor_pages.engagements import WARD_ENGAGEMENTS_HOOK
 from councillor_pages.models import CouncillorRole, Postcode
+from home.contracts import WARD_ENGAGEMENTS, WardEngagement
 from tests.factories import ImageFactory
 from tests.factories.councillor_pages import (
     EXAMPLE_SURGERY,
@@ -47,15 +47,15 @@ def open_engagement(councillors):
 
     def engagements(ward_ids):
         return [
-            {
-                "key": "place-standard:1",
-                "title": "How good is Example Village?",
-                "url": "/places/example-village/have-your-say/",
-                "ward_ids": [ward.pk],
-            }
+            WardEngagement(
+                key="place-standard:1",
+                title="How good is Example Village?",
+                url="/places/example-village/have-your-say/",
+                ward_ids=(ward.pk,),
+            )
         ]
 
-    with hooks.register_temporarily(WARD_ENGAGEMENTS_HOOK, engagements):
+    with hooks.register_temporarily(WARD_ENGAGEMENTS, engagements):
         yield
 
 

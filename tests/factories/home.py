@@ -36,7 +36,6 @@ BODY_BLOCK_TYPES = (
     "quote",
     "document_links",
     "embed",
-    "place_standard_form",
 )
 
 
@@ -72,13 +71,6 @@ def cache_embed(url: str = EXAMPLE_EMBED_URL, html: str = EXAMPLE_EMBED_HTML) ->
         },
     )
     return embed
-
-
-def _open_place_standard_form():
-    # Imported here: the home factories must not need engagement to import.
-    from tests.factories.engagement import PlaceStandardFormPageFactory
-
-    return PlaceStandardFormPageFactory(title="How good is Example Town?")
 
 
 def every_block_body(link_page: Page | None = None) -> list[dict]:
@@ -144,7 +136,6 @@ def every_block_body(link_page: Page | None = None) -> list[dict]:
             "type": "embed",
             "value": {"title": "Video: how the Place Standard works", "embed": EXAMPLE_EMBED_URL},
         },
-        {"type": "place_standard_form", "value": _open_place_standard_form().pk},
     ]
     assert {block["type"] for block in body} == set(BODY_BLOCK_TYPES)
     return body

@@ -17,8 +17,8 @@ from django.utils import timezone
 from wagtail import hooks
 
 from engagement.conversation import alerts
-from engagement.conversation.alerts import PLACE_ALERT_ITEMS_HOOK, AlertItem
 from engagement.conversation.models import ConsentRecord, SentAlertItem, Subscriber, Subscription
+from home.contracts import PLACE_ALERT_ITEMS, PlaceAlertItem
 from tests.factories.conversation import (
     StoryIndexPageFactory,
     StoryPageFactory,
@@ -336,22 +336,19 @@ def test_other_apps_add_items_through_the_hook(place):
     now = timezone.now()
     seen = []
 
+    def item(kind, item_id, title, place_id):
+        url = f"https://x.test/{kind}/{item_id}/"
+        return PlaceAlertItem(kind, item_id, title, url, now, frozenset({place_id}))
+
     def engagement_items(since):
         seen.append(since)
         return [
-            AlertItem(
-                "engagement",
-                "7",
-                "Rate Example Town",
-                "https://x.test/e/7/",
-                now,
-                frozenset({place.pk}),
-            ),
-            ("result", "3", "What we heard", "https://x.test/r/3/", now, frozenset({place.pk})),
-            AlertItem("engagement", "8", "Elsewhere", "https://x.test/e/8/", now, frozenset({0})),
+            item("engagement", "7", "Rate Example Town", place.pk),
+            item("result", "3", "What we heard", place.pk),
+            item("engagement", "8", "Elsewhere", 0),
         ]
 
-    with hooks.register_temporarily(PLACE_ALERT_ITEMS_HOOK, engagement_items):
+    with hooks.register_temporarily(PLACE_ALERT_ITEMS, engagement_items):
         run_sending()
         run_sending()
     assert len(mail.outbox) == 1

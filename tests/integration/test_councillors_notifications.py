@@ -1,8 +1,7 @@
 """Councillors at the heart: told once about each engagement in their ward, and a weekly digest.
 
-The engagement app is on its own branch; these tests stand in for it with
-doubles that honour the contract in councillor_pages/engagements.py and
-councillor_pages/signals.py.
+These tests stand in for the engagement app with doubles that honour the
+contract in home/contracts.py (WARD_ENGAGEMENTS, WARD_ENGAGEMENT_DIGEST).
 """
 
 import io
@@ -14,9 +13,15 @@ from django.core.management import call_command
 from django.db import transaction
 from wagtail import hooks
 
-from councillor_pages.engagements import WARD_DIGEST_HOOK, WARD_ENGAGEMENTS_HOOK
 from councillor_pages.models import DigestDelivery, EngagementNotification
-from councillor_pages.signals import engagement_opened
+from councillor_pages.notifications import notify_ward_councillors_of_engagement
+from home.contracts import (
+    WARD_ENGAGEMENT_DIGEST,
+    WARD_ENGAGEMENTS,
+    DigestComment,
+    WardActivity,
+    WardEngagement,
+)
 from tests.factories.councillor_pages import CouncillorPageFactory
 from tests.factories.places import WardFactory
 
@@ -33,18 +38,14 @@ def wards(home_page):
     return ward, other, ours, theirs
 
 
-class FakeEngagementSender:
-    """What engagement does when a Place Standard form opens."""
-
-
 def _open(ward, key="place-standard:1", title="How good is Example Town?"):
-    engagement_opened.send(
-        sender=FakeEngagementSender,
+    """What the scheduled `notify_ward_councillors` run does for each open engagement."""
+    notify_ward_councillors_of_engagement(
+        [ward.pk],
+        title,
+        "https://ourplaces.example.org/places/example-town/have-your-say/",
+        OPENS,
         key=key,
-        ward_ids=[ward.pk],
-        title=title,
-        url="https://ourplaces.example.org/places/example-town/have-your-say/",
-        opens_at=OPENS,
     )
 
 
@@ -105,18 +106,18 @@ def test_the_command_announces_engagements_found_through_the_hook_once(wards):
     def open_engagements(ward_ids):
         assert ward_ids is None  # the command asks about every ward
         return [
-            {
-                "key": "place-standard:7",
-                "title": "Rate Example Village",
-                "url": "https://ourplaces.example.org/example-village/rate/",
-                "ward_ids": [ward.pk],
-                "opens_at": OPENS,
-                "closes_at": OPENS + timedelta(days=28),
-            }
+            WardEngagement(
+                key="place-standard:7",
+                title="Rate Example Village",
+                url="https://ourplaces.example.org/example-village/rate/",
+                ward_ids=(ward.pk,),
+                opens_at=OPENS,
+                closes_at=OPENS + timedelta(days=28),
+            )
         ]
 
     out = io.StringIO()
-    with hooks.register_temporarily(WARD_ENGAGEMENTS_HOOK, open_engagements):
+    with hooks.register_temporarily(WARD_ENGAGEMENTS, open_engagements):
         call_command("notify_ward_councillors", stdout=out)
         assert sorted(m.to[0] for m in mail.outbox) == sorted(c.email for c in ours)
         assert "1 open engagement(s): 3 email(s) sent" in out.getvalue()
@@ -134,25 +135,25 @@ def test_the_weekly_digest_counts_responses_and_comments_per_ward(wards):
     def digest(ward_ids, since, until):
         seen["args"] = (sorted(ward_ids), since, until)
         return [
-            {
-                "ward_id": ward.pk,
-                "new_responses": 12,
-                "comments": [
-                    {"text": "More benches in the park, please.", "place": "Example Town"},
-                    "The bus to the hospital is too infrequent.",
-                ],
-            },
-            {"ward_id": other.pk, "new_responses": 1, "comments": []},
+            WardActivity(
+                ward_id=ward.pk,
+                new_responses=12,
+                comments=(
+                    DigestComment(text="More benches in the park, please.", place="Example Town"),
+                    DigestComment(text="The bus to the hospital is too infrequent."),
+                ),
+            ),
+            WardActivity(ward_id=other.pk, new_responses=1),
         ]
 
     def second_source(ward_ids, since, until):
         # A second implementation (e.g. paper responses) adds to the first.
-        return [{"ward_id": ward.pk, "new_responses": 3, "comments": []}]
+        return [WardActivity(ward_id=ward.pk, new_responses=3)]
 
     out = io.StringIO()
     with (
-        hooks.register_temporarily(WARD_DIGEST_HOOK, digest),
-        hooks.register_temporarily(WARD_DIGEST_HOOK, second_source),
+        hooks.register_temporarily(WARD_ENGAGEMENT_DIGEST, digest),
+        hooks.register_temporarily(WARD_ENGAGEMENT_DIGEST, second_source),
     ):
         call_command("send_councillor_digest", "--until", "2026-03-09", stdout=out)
 

@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from wagtail import hooks
 
-from councillor_pages.engagements import WARD_ENGAGEMENTS_HOOK
 from councillor_pages.models import CouncillorPage, CouncillorRole, Postcode
+from home.contracts import WARD_ENGAGEMENTS, WardEngagement
 from tests.factories import ImageFactory
 from tests.factories.councillor_pages import (
     EXAMPLE_SURGERY,
@@ -136,16 +136,16 @@ def test_the_councillor_page_shows_roles_surgeries_places_and_open_engagements(i
 
     def engagements(ward_ids):
         return [
-            {
-                "key": "ps:1",
-                "title": "How good is Example Hamlet?",
-                "url": "/places/example-hamlet/rate/",
-                "ward_ids": [ward.pk],
-            },
-            {"key": "ps:2", "title": "Elsewhere", "url": "/x/", "ward_ids": [ward.pk + 999]},
+            WardEngagement(
+                key="ps:1",
+                title="How good is Example Hamlet?",
+                url="/places/example-hamlet/rate/",
+                ward_ids=(ward.pk,),
+            ),
+            WardEngagement(key="ps:2", title="Elsewhere", url="/x/", ward_ids=(ward.pk + 999,)),
         ]
 
-    with hooks.register_temporarily(WARD_ENGAGEMENTS_HOOK, engagements):
+    with hooks.register_temporarily(WARD_ENGAGEMENTS, engagements):
         html = _text(client.get(councillor.url))
     assert "Cabinet portfolio holder: Example Communities" in html
     assert EXAMPLE_SURGERY["when"] in html

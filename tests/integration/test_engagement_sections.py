@@ -1,6 +1,7 @@
-"""Where the form shows up: the place page, a page body's block, the home page; demo content."""
+"""Where the form shows up: the place page, the home page, the engagement index; demo content."""
 
 import datetime
+import json
 
 import pytest
 from django.utils import timezone
@@ -8,6 +9,8 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from engagement import demo
 from engagement.models import PlaceStandardFormPage
+from home.blocks import BodyStreamBlock
+from home.models import StandardPage
 from tests.factories.engagement import (
     EngagementIndexPageFactory,
     PlaceStandardFormFieldFactory,
@@ -20,10 +23,6 @@ from tests.helpers.html import assert_valid_html
 from tests.helpers.queries import assert_same_query_count
 
 pytestmark = pytest.mark.django_db
-
-
-def form_block(form_page):
-    return {"type": "place_standard_form", "value": form_page.pk}
 
 
 def test_place_page_shows_its_open_form_without_editor_action(client, home_page):
@@ -54,34 +53,27 @@ def test_place_page_hides_closed_unpublished_and_other_places_forms(client, home
     assert 'name="moving_around"' not in html
 
 
-def test_block_embeds_a_form_in_any_body_with_unique_ids(client, home_page):
+def test_bodies_no_longer_offer_the_form_block_and_old_ones_are_skipped(client, home_page):
+    """The "Place Standard form" body block is gone (the place page shows its open
+    form as a section); a body saved with it still renders, without it."""
+    assert "place_standard_form" not in BodyStreamBlock().child_blocks
     place = PlacePageFactory(title="Marsden")
     form_page = PlaceStandardFormPageFactory(parent=place)
-    # The place shows its open form; the editor also embedded it in the body.
-    place.body = [form_block(form_page)]
-    place.save_revision().publish()
-    standard = StandardPageFactory(body=[form_block(form_page)])
-
-    standard_html = client.get(standard.url).content.decode()
-    assert f'action="{form_page.url}"' in standard_html
-    assert 'id="ps1-moving_around_0"' in standard_html
-    assert_valid_html(standard_html)
+    stored = [
+        {"type": "paragraph", "value": "<p>Before the form.</p>", "id": "a"},
+        {"type": "place_standard_form", "value": form_page.pk, "id": "b"},
+    ]
+    StandardPage.objects.filter(pk=(standard := StandardPageFactory()).pk).update(
+        body=json.dumps(stored)
+    )
+    html = client.get(standard.url).content.decode()
+    assert "Before the form." in html
+    assert 'name="moving_around"' not in html
 
     place_html = client.get(place.url).content.decode()
     assert 'id="ps1-moving_around_0"' in place_html
-    assert 'id="ps2-moving_around_0"' in place_html
+    assert 'id="ps2-' not in place_html  # shown once, as the place's section
     assert_valid_html(place_html)
-
-
-def test_block_says_when_its_form_is_closed(client, home_page):
-    form_page = PlaceStandardFormPageFactory(
-        opens_at=timezone.now() + datetime.timedelta(days=2),
-        closes_at=timezone.now() + datetime.timedelta(days=20),
-    )
-    standard = StandardPageFactory(body=[form_block(form_page)])
-    html = client.get(standard.url).content.decode()
-    assert "This form is not open at the moment." in html
-    assert 'name="moving_around"' not in html
 
 
 def test_home_page_lists_open_engagements(client, home_page):

@@ -40,10 +40,6 @@ def test_standard_page_renders_every_block_type(client, home_page):
             'title="Our Places: how the Place Standard works"',
             'href="https://www.youtube.com/watch?v=ourplaces01"',
         ],
-        "place_standard_form": [
-            "Have your say: How good is Example Town?",
-            '<form class="form engagement-form"',
-        ],
     }
     assert set(expected) == set(BODY_BLOCK_TYPES)
     missing = {

@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from wagtail import hooks
 
+from home.contracts import WARD_CONTACTS, WardContact
 from schools.models import CouncillorInvitation
-from schools.notifications import WARD_CONTACTS_HOOK
 from tests.factories.places import PlacePageFactory, WardFactory
 from tests.factories.schools import SchoolFactory, SchoolsIndexPageFactory
 
@@ -98,10 +98,17 @@ def test_the_ward_councillors_are_told_when_the_hook_gives_addresses(client, pro
     def contacts(requested_ward):
         asked.append(requested_ward)
         if requested_ward == ward:
-            return ["cllr.one@example.org", "cllr.two@example.org", "cllr.one@example.org"]
+            return [
+                WardContact(email=email)
+                for email in (
+                    "cllr.one@example.org",
+                    "cllr.two@example.org",
+                    "cllr.one@example.org",
+                )
+            ]
         return []
 
-    with hooks.register_temporarily(WARD_CONTACTS_HOOK, contacts):
+    with hooks.register_temporarily(WARD_CONTACTS, contacts):
         client.post(invite_url(programme), valid_answers(ward))
         assert sorted(message.to[0] for message in mail.outbox) == [
             "cllr.one@example.org",
