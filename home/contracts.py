@@ -1,7 +1,7 @@
 """The one contract between apps: hook names, the types handed over, and section order.
 
 Apps depend one way, ``home`` <- ``places`` <- ``engagement`` (with its
-``engagement.conversation`` plugin), ``councillor_pages`` and ``schools``. When
+conversation plugin), ``councillor_pages`` and ``schools``. When
 an app needs something from an app it may not import (a place page showing
 results, councillors told about engagement in their ward, the feedback widget
 on every page), the app that *has* it registers a function under one of the
