@@ -298,3 +298,69 @@ def scan_app(app: str) -> list[Finding]:
     for path in [*python_files(app), *template_files(app)]:
         found += scan_text(path.read_text(), forbidden, path=str(path.relative_to(ROOT)))
     return found
+
+
+# --- Hooks: who provides and who consumes each one -------------------------------------
+
+CONSUMER_CALLS = {"collect_items", "collect_sections", "get_hooks"}
+
+
+def _called_name(func) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
+
+
+def hook_uses(constants: dict[str, str]) -> dict[str, dict[str, set[str]]]:
+    """{hook name: {"providers": modules, "consumers": modules}} found in our apps' code.
+
+    `constants` maps each contract constant's name to its hook name. A provider
+    calls `hooks.register(CONSTANT, ...)` (or decorates with it); a consumer
+    passes the constant to `collect_items`, `collect_sections` or `get_hooks`.
+    """
+    uses = {name: {"providers": set(), "consumers": set()} for name in constants.values()}
+    for app in APPS:
+        for path in python_files(app):
+            module = module_of_path(path)
+            for node in ast.walk(ast.parse(path.read_text())):
+                if not isinstance(node, ast.Call) or not node.args:
+                    continue
+                constant = _called_name(node.args[0])
+                if constant not in constants:
+                    continue
+                called = _called_name(node.func)
+                if called == "register":
+                    uses[constants[constant]]["providers"].add(module)
+                elif called in CONSUMER_CALLS:
+                    uses[constants[constant]]["consumers"].add(module)
+    return uses
+
+
+def hook_name_literals(hook_names: Iterable[str]) -> list[str]:
+    """Where a hook name is written as a string in our apps' code or templates."""
+    wanted = set(hook_names)
+    found = []
+    for app in APPS:
+        for path in python_files(app):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Constant) and node.value in wanted:
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value}")
+    for path in TEMPLATES.rglob("*.html"):
+        for name in wanted:
+            if name in path.read_text():
+                found.append(f"{path.relative_to(ROOT)}: {name}")
+    return found
+
+
+def import_edges() -> dict[tuple[str, str], set[str]]:
+    """{(app, app it imports): the modules that do} over our apps' code, migrations aside."""
+    edges: dict[tuple[str, str], set[str]] = {}
+    for app in APPS:
+        for path in python_files(app):
+            for module in imports_of(path):
+                target = app_of_module(module)
+                if target and target != app:
+                    edges.setdefault((app, target), set()).add(module_of_path(path))
+    return edges

@@ -5,12 +5,17 @@ import json
 
 import pytest
 from django.utils import timezone
+from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
+from councillor_pages.models import CouncillorPage
 from engagement import demo
-from engagement.models import PlaceStandardFormPage
+from engagement.conversation.models import StoryPage
+from engagement.models import EngagementIndexPage, PlaceStandardFormPage
 from home.blocks import BodyStreamBlock
 from home.models import StandardPage
+from places.models import PlacePage
+from schools.models import LearningResourcePage
 from tests.factories.engagement import (
     EngagementIndexPageFactory,
     PlaceStandardFormFieldFactory,
@@ -140,13 +145,13 @@ def test_engagement_index_lists_open_then_closed_forms(client, home_page):
     assert_valid_html(html)
 
 
-def test_form_under_the_index_needs_a_place_chosen(admin_client, home_page):
-    index = EngagementIndexPageFactory()
+def new_form_data(title, slug):
+    """What an editor fills in to publish a Place Standard form, no place chosen."""
     now = timezone.localtime()
-    data = nested_form_data(
+    return nested_form_data(
         {
-            "title": "No place",
-            "slug": "no-place",
+            "title": title,
+            "slug": slug,
             "round_number": "1",
             "opens_at": now.strftime("%Y-%m-%d %H:%M"),
             "closes_at": (now + datetime.timedelta(days=5)).strftime("%Y-%m-%d %H:%M"),
@@ -158,12 +163,46 @@ def test_form_under_the_index_needs_a_place_chosen(admin_client, home_page):
             "action-publish": "publish",
         }
     )
+
+
+def test_form_under_the_index_needs_a_place_chosen(admin_client, home_page):
+    index = EngagementIndexPageFactory()
     response = admin_client.post(
-        f"/admin/pages/add/engagement/placestandardformpage/{index.pk}/", data
+        f"/admin/pages/add/engagement/placestandardformpage/{index.pk}/",
+        new_form_data("No place", "no-place"),
     )
     assert response.status_code == 200
     assert "Choose the place this form asks about." in response.content.decode()
     assert not PlaceStandardFormPage.objects.exists()
+
+
+def test_an_editor_creates_a_form_under_a_place(admin_client, home_page):
+    """The form page opts in with its own parent_page_types; PlacePage names no
+    feature page type (it sets no subpage_types), so Wagtail allows it."""
+    place = PlacePageFactory(title="Golcar")
+    assert PlaceStandardFormPage.can_exist_under(place)
+    assert PlaceStandardFormPage in PlacePage.allowed_subpage_models()
+    choices = admin_client.get(f"/admin/pages/{place.pk}/add_subpage/").content.decode()
+    assert "/admin/pages/add/engagement/placestandardformpage/" in choices
+
+    response = admin_client.post(
+        f"/admin/pages/add/engagement/placestandardformpage/{place.pk}/",
+        new_form_data("How good is Golcar?", "have-your-say"),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    form_page = PlaceStandardFormPage.objects.get(title="How good is Golcar?")
+    assert form_page.get_parent().specific == place
+    assert form_page.live and form_page.place == place  # the place above it
+
+
+class PlaceChildrenTests(WagtailPageTestCase):
+    def test_places_and_forms_may_sit_under_a_place_and_other_features_may_not(self):
+        self.assertCanCreateAt(PlacePage, PlacePage)
+        self.assertCanCreateAt(PlacePage, PlaceStandardFormPage)
+        self.assertCanNotCreateAt(PlacePage, CouncillorPage)
+        self.assertCanNotCreateAt(PlacePage, StoryPage)
+        self.assertCanNotCreateAt(PlacePage, LearningResourcePage)
+        self.assertCanNotCreateAt(PlacePage, EngagementIndexPage)
 
 
 def test_demo_load_is_idempotent_and_skips_missing_places(home_page):
