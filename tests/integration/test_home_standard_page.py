@@ -1,9 +1,11 @@
 """A standard page renders every body block through its own template."""
 
+from importlib import import_module
+
 import pytest
 from wagtail.documents import get_document_model
 
-from home.blocks import BodyStreamBlock
+from home.blocks import BodyStreamBlock, PlaceStandardFormBlock
 from tests.factories.home import BODY_BLOCK_TYPES, StandardPageFactory
 
 
@@ -11,6 +13,23 @@ def test_every_block_factory_covers_every_body_block_type():
     # A new block type must be added to every_block_body(), so the page
     # tests (and the browser's accessibility and validity checks) cover it.
     assert set(BodyStreamBlock().child_blocks) == set(BODY_BLOCK_TYPES)
+
+
+@pytest.mark.parametrize(
+    "migration",
+    [
+        "home.migrations.0002_body_place_standard_form_block",
+        "places.migrations.0002_placepage_body_place_standard_form_block",
+        "schools.migrations.0003_body_place_standard_form_block",
+        "engagement.conversation.migrations.0002_body_place_standard_form_block",
+    ],
+)
+def test_old_migrations_still_build_the_removed_form_block(migration):
+    """Bodies no longer offer the block, but migrations that name it must still load."""
+    assert "place_standard_form" not in BodyStreamBlock().child_blocks
+    for operation in import_module(migration).Migration.operations:
+        block = operation.field.stream_block.child_blocks["place_standard_form"]
+        assert isinstance(block, PlaceStandardFormBlock)
 
 
 @pytest.mark.django_db
