@@ -271,7 +271,8 @@ def test_rate_limit_refuses_with_429_and_keeps_answers(client, form_page, settin
     html = response.content.decode()
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
-    assert "Please wait before sending more answers" in html
+    assert "a lot of answers from your connection to this form" in html
+    assert "Please wait about" in html
     assert "Pavements are broken</textarea>" in html
     assert Submission.objects.count() == 3
     # Another form has its own allowance.
