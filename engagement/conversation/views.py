@@ -135,7 +135,13 @@ def _link_limited(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit.limit_posts(LINK_SCOPE, setting="CONVERSATION_LINK_RATE_LIMIT", default=(30, 3600))
 def alerts_confirm(request, token):
-    """GET shows a "Confirm" button; only its POST confirms (link scanners only GET)."""
+    """GET shows a "Confirm" button; only its POST confirms (link scanners only GET).
+
+    A POST counts against the limit before the token is read, so guessing
+    tokens is limited too.
+    """
+    if request.method == "POST" and not request.rate_limit.spend():
+        return _link_limited(request)
     try:
         subscription = alerts.subscription_for_confirm_token(token)
     except alerts.LinkProblem as problem:
@@ -146,8 +152,6 @@ def alerts_confirm(request, token):
             "pages/conversation/alerts_confirm.html",
             {"subscription": subscription, "consent_wording": alerts.ALERT_CONSENT_WORDING},
         )
-    if not request.rate_limit.spend():
-        return _link_limited(request)
     if not alerts.confirm(subscription):
         return _link_problem(request, alerts.LinkProblem("used"), "confirm")
     return TemplateResponse(
@@ -160,13 +164,13 @@ def alerts_confirm(request, token):
 @ratelimit.limit_posts(LINK_SCOPE, setting="CONVERSATION_LINK_RATE_LIMIT", default=(30, 3600))
 def alerts_unsubscribe(request, token):
     """GET shows one button; POST (the button, or a mail client per RFC 8058) unsubscribes."""
+    if request.method == "POST" and not request.rate_limit.spend():
+        return _link_limited(request)
     try:
         subscriber = alerts.subscriber_for_unsubscribe_token(token)
     except alerts.LinkProblem as problem:
         return _link_problem(request, problem, "unsubscribe")
     if request.method == "POST":
-        if not request.rate_limit.spend():
-            return _link_limited(request)
         alerts.unsubscribe(subscriber)
         return TemplateResponse(request, "pages/conversation/alerts_unsubscribed.html", {})
     return TemplateResponse(

@@ -32,18 +32,25 @@ def form_classes_in(packages) -> dict[str, type]:
     check public forms start from this list and fail when it grows.
     """
     found = {}
+    for name, module in modules_in(packages).items():
+        for _name, obj in inspect.getmembers(module, inspect.isclass):
+            if (
+                issubclass(obj, forms.BaseForm)
+                and not issubclass(obj, WagtailAdminModelForm)
+                and obj.__module__ == name
+                and not any(part in name for part in ("admin", "wagtail_hooks"))
+            ):
+                found[f"{name}.{obj.__qualname__}"] = obj
+    return found
+
+
+def modules_in(packages) -> dict:
+    """Every module of `packages`, imported (migrations, commands and tests aside)."""
+    modules = {}
     for app in packages:
         package = import_module(app)
         for module_info in pkgutil.walk_packages(package.__path__, f"{app}."):
             if any(part in module_info.name for part in ("migrations", "management", "tests")):
                 continue
-            module = import_module(module_info.name)
-            for _name, obj in inspect.getmembers(module, inspect.isclass):
-                if (
-                    issubclass(obj, forms.BaseForm)
-                    and not issubclass(obj, WagtailAdminModelForm)
-                    and obj.__module__ == module.__name__
-                    and not any(part in obj.__module__ for part in ("admin", "wagtail_hooks"))
-                ):
-                    found[f"{obj.__module__}.{obj.__qualname__}"] = obj
-    return found
+            modules[module_info.name] = import_module(module_info.name)
+    return modules
