@@ -32,6 +32,9 @@ STORY_SCOPE = "conversation-story"
 SIGNUP_SCOPE = "conversation-alert-signup"
 FEEDBACK_SCOPE = "conversation-feedback"
 LINK_SCOPE = "conversation-alert-link"
+#: Generous: one-click unsubscribes (RFC 8058) come from mail providers' servers,
+#: many people behind one address, and an unsubscribe must not be refused lightly.
+LINK_LIMIT = (200, 3600)
 
 
 # --- Stories -------------------------------------------------------------------
@@ -133,7 +136,7 @@ def _link_limited(request):
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-@ratelimit.limit_posts(LINK_SCOPE, setting="CONVERSATION_LINK_RATE_LIMIT", default=(30, 3600))
+@ratelimit.limit_posts(LINK_SCOPE, setting="CONVERSATION_LINK_RATE_LIMIT", default=LINK_LIMIT)
 def alerts_confirm(request, token):
     """GET shows a "Confirm" button; only its POST confirms (link scanners only GET).
 
@@ -161,7 +164,7 @@ def alerts_confirm(request, token):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@ratelimit.limit_posts(LINK_SCOPE, setting="CONVERSATION_LINK_RATE_LIMIT", default=(30, 3600))
+@ratelimit.limit_posts(LINK_SCOPE, setting="CONVERSATION_LINK_RATE_LIMIT", default=LINK_LIMIT)
 def alerts_unsubscribe(request, token):
     """GET shows one button; POST (the button, or a mail client per RFC 8058) unsubscribes."""
     if request.method == "POST" and not request.rate_limit.spend():
