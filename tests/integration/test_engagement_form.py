@@ -50,7 +50,7 @@ def test_form_page_asks_every_theme_with_a_labelled_scale(client, form_page):
     response = client.get(form_page.url)
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.count("<fieldset class=\"fieldset\" aria-describedby=") >= 14
+    assert html.count('<fieldset class="fieldset" aria-describedby=') >= 14
     assert "Can I easily walk and cycle around using good-quality routes?</legend>" in html
     assert "Do I feel able to take part in decisions and help change things for the better?" in html
     assert html.count("– a lot of room for improvement") == 14
