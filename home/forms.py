@@ -13,9 +13,9 @@ links. The templates render one convention, GOV.UK's:
 - the error summary (`forms/error_summary.html`) links each message to the
   field's id, or to the first input of a fieldset (`<field id>_0`).
 
-Pages include `{{ form.field.as_field_group }}` for each field (or
-`{% include "forms/fields.html" %}` for all of them) and the summary at the
-top; nothing needs JavaScript. tests/integration/test_one_shape_forms.py
+Pages render each field with `{{ form.<name>.as_field_group }}` and include
+`forms/error_summary.html` at the top (it also says when the view's rate
+limit refused the post); nothing needs JavaScript. tests/integration/test_one_shape_forms.py
 renders every public form with an error and compares their markup.
 """
 

@@ -6,7 +6,7 @@ and the page is read back: each field in error and the error summary must
 have the same structure on every form: the same classes, hint and error ids
 `<field id>-hint` / `<field id>-error`, aria-describedby listing hint then
 error on the input (or on the fieldset of a radio group), and summary links
-whose targets exist on the page.
+whose targets exist on the page; and each page must be valid HTML.
 """
 
 from collections import defaultdict
@@ -17,6 +17,7 @@ from django.conf import settings
 
 from home.forms import GovukFormMixin, GovukFormRenderer, is_fieldset
 from tests.helpers.forms import form_classes_in
+from tests.helpers.html import assert_valid_html
 from tests.integration.test_hostile_input import (
     OUR_APPS,
     PUBLIC_FORMS,
@@ -145,7 +146,9 @@ def test_every_public_form_marks_errors_the_same_way(client, world):  # noqa: F8
         assert isinstance(form, GovukFormMixin), spec.name
         visible = [name for name in form.errors if name in form.fields]
         assert visible, f"{spec.name}: the wrong answer made no field error"
-        soup = BeautifulSoup(response.content.decode(), "html.parser")
+        html = response.content.decode()
+        assert_valid_html(html, f"{spec.name} with errors")
+        soup = BeautifulSoup(html, "html.parser")
         for name in visible:
             kind, shape = check_field(soup, form, name)
             shapes[kind].add((shape, spec.name))
