@@ -3,15 +3,22 @@
 from django import forms
 
 from councillor_pages.postcodes import is_valid_postcode, normalise_postcode
-from home.text import NormalisedInputMixin
+from home.forms import GovukFormMixin
 
 
-class PostcodeForm(NormalisedInputMixin, forms.Form):
+class PostcodeForm(GovukFormMixin, forms.Form):
     postcode = forms.CharField(
         label="Postcode",
         max_length=16,
         help_text="For example, HD1 2AB",
         error_messages={"required": "Enter a postcode, like HD1 2AB"},
+        widget=forms.TextInput(
+            attrs={
+                "class": "input input--width-10",
+                "autocomplete": "postal-code",
+                "spellcheck": "false",
+            }
+        ),
     )
 
     def clean_postcode(self):
@@ -21,13 +28,14 @@ class PostcodeForm(NormalisedInputMixin, forms.Form):
         return postcode
 
 
-class ContactCouncillorForm(NormalisedInputMixin, forms.Form):
+class ContactCouncillorForm(GovukFormMixin, forms.Form):
     """What a citizen sends a councillor. Nothing from it is stored: it is emailed."""
 
     name = forms.CharField(
         label="Your name",
         max_length=120,
         error_messages={"required": "Enter your name"},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
         label="Your email address",
@@ -37,6 +45,7 @@ class ContactCouncillorForm(NormalisedInputMixin, forms.Form):
             "required": "Enter your email address",
             "invalid": "Enter an email address in the correct format, like name@example.com",
         },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     message = forms.CharField(
         label="Your message",
@@ -50,6 +59,8 @@ class ContactCouncillorForm(NormalisedInputMixin, forms.Form):
     )
     consent = forms.BooleanField(
         label="I agree that my name, email address and message are sent to this councillor",
+        help_text="We need your agreement to pass your name and email address to the "
+        "councillor so they can reply.",
         error_messages={
             "required": "Confirm that we can send your details to the councillor",
         },

@@ -8,7 +8,6 @@ statistics file (see the import_postcodes command), not content.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Prefetch
@@ -266,41 +265,29 @@ class CouncillorPage(Page):
         context["contact_sent"] = request.GET.get("sent") == "1"
         return context
 
+    @ratelimit.limit_posts(
+        lambda page: f"councillor-contact-{page.pk}",
+        setting=("COUNCILLOR_CONTACT_RATE_LIMIT", "COUNCILLOR_CONTACT_RATE_LIMIT_WINDOW"),
+        default=(5, 3600),
+    )
     def serve(self, request, *args, **kwargs):
         if request.method != "POST":
             return super().serve(request, *args, **kwargs)
         if not self.email:
+            request.rate_limit.spend()  # nothing to send, but every answered post counts
             return HttpResponseRedirect(self.url)
         form = ContactCouncillorForm(request.POST)
-        status = 200
-        if form.is_valid():
-            decision = ratelimit.check(
-                request,
-                f"councillor-contact-{self.pk}",
-                limit=getattr(settings, "COUNCILLOR_CONTACT_RATE_LIMIT", 5),
-                window=getattr(settings, "COUNCILLOR_CONTACT_RATE_LIMIT_WINDOW", 3600),
-            )
-            if not decision.allowed:
-                form.add_error(
-                    None,
-                    "You have sent too many messages in a short time. Try again in an hour, "
-                    "or phone the council.",
-                )
-                status = 429
-            elif form.is_probably_spam():
-                # Looks sent, so a form-filling robot learns nothing; nothing is sent.
-                return HttpResponseRedirect(f"{self.url}?sent=1#contact")
-            else:
+        # Only messages that would be sent count against the limit.
+        if form.is_valid() and request.rate_limit.spend():
+            if not form.is_probably_spam():
                 from councillor_pages.notifications import queue_contact_message
 
                 queue_contact_message(self, form.cleaned_data, request)
-                return HttpResponseRedirect(f"{self.url}?sent=1#contact")
+            # Spam looks sent too, so a form-filling robot learns nothing.
+            return HttpResponseRedirect(f"{self.url}?sent=1#contact")
         context = self.get_context(request, *args, **kwargs)
         context["contact_form"] = form
-        response = TemplateResponse(request, self.get_template(request), context, status=status)
-        if status == 429:
-            response["Retry-After"] = str(decision.retry_after)
-        return response
+        return TemplateResponse(request, self.get_template(request), context, status=400)
 
 
 class CouncillorRole(Orderable):

@@ -1,9 +1,8 @@
-"""Spreadsheet rows for Place Standard responses, safe to open in Excel.
+"""Spreadsheet rows for Place Standard responses.
 
-A cell that starts with = + - @ or a tab or carriage return can run as a
-formula when a spreadsheet opens the file; such text gets a leading single
-quote so it is shown, never run. No personal data is exported: follow-up
-contacts live elsewhere.
+The cells are made safe to open in a spreadsheet by home.exports (the
+listing's view mixes in SafeSpreadsheetExportMixin). No personal data is
+exported: follow-up contacts live elsewhere.
 """
 
 import json
@@ -11,8 +10,6 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 
 from engagement.themes import STANDARD_2015, THEME_KEYS
-
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 EXPORT_COLUMNS = [
     ("id", "Response"),
@@ -31,12 +28,6 @@ for _theme in STANDARD_2015.themes:
     EXPORT_COLUMNS.append((f"{_theme.key}_score", f"{_theme.name}: score"))
     EXPORT_COLUMNS.append((f"{_theme.key}_comment", f"{_theme.name}: comment"))
 EXPORT_COLUMNS.append(("extra_answers", "Extra questions"))
-
-
-def safe_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def export_row(submission) -> dict:

@@ -22,14 +22,13 @@ from engagement.models import (
     follow_up_retention_days,
 )
 from engagement.themes import SCORE_MAX, SCORE_MIN, TOOL_VERSION_CHOICES, get_tool_version
-from home.text import NormalisedInputMixin
+from home.forms import GovukFormMixin
 
 SKIP = "skip"
 EXTRA_PREFIX = "extra_"
 HONEYPOT_FIELD = "website"
 OUTWARD_CODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
 FULL_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$")
-CHOICE_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
 
 
 def comment_field_name(theme_key: str) -> str:
@@ -54,6 +53,7 @@ class ScoreField(forms.ChoiceField):
             },
             **kwargs,
         )
+        self.help_text = f"1 is {tool.low_label}, 7 is {tool.high_label}."
         self.theme = theme
         self.tool = tool
 
@@ -111,7 +111,7 @@ class ExtraFieldBuilder(FormBuilder):
         return {EXTRA_PREFIX + name: field for name, field in super().formfields.items()}
 
 
-class PlaceStandardFormBase(NormalisedInputMixin, BaseForm):
+class PlaceStandardFormBase(GovukFormMixin, BaseForm):
     """Theme questions plus "about you"; subclasses add the channel's own fields."""
 
     about_you_fields = ("age_band", "postcode_district")
@@ -146,36 +146,6 @@ class PlaceStandardFormBase(NormalisedInputMixin, BaseForm):
         extras = {k: v for k, v in self.fields.items() if k.startswith(EXTRA_PREFIX)}
         rest = {k: v for k, v in self.fields.items() if not k.startswith(EXTRA_PREFIX)}
         self.fields = {**theme_fields, **extras, **rest}
-        for name, field in self.fields.items():
-            self._add_widget_classes(name, field)
-
-    def _add_widget_classes(self, name, field):
-        widget = field.widget
-        if isinstance(widget, (*CHOICE_WIDGETS, forms.CheckboxInput, forms.HiddenInput)):
-            return
-        css = {forms.Textarea: "textarea", forms.Select: "select"}.get(type(widget), "input")
-        if "class" not in widget.attrs:
-            widget.attrs["class"] = css
-        if field.help_text:
-            widget.attrs["aria-describedby"] = f"{self[name].auto_id}-hint"
-
-    def full_clean(self):
-        super().full_clean()
-        # Point each input at its error message, GOV.UK style. Radios and
-        # checkbox groups get theirs on the fieldset, in the template.
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            widget = self.fields[name].widget
-            if isinstance(widget, CHOICE_WIDGETS):
-                continue
-            bound = self[name]
-            described = widget.attrs.get("aria-describedby", "")
-            widget.attrs["aria-describedby"] = f"{described} {bound.auto_id}-error".strip()
-            if "class" in widget.attrs and "--error" not in widget.attrs["class"]:
-                base = widget.attrs["class"].split()[0]
-                widget.attrs["class"] += f" {base}--error"
-            widget.attrs["aria-invalid"] = "true"
 
     def clean_postcode_district(self):
         return outward_code(self.cleaned_data.get("postcode_district", ""))
@@ -222,18 +192,6 @@ class PlaceStandardFormBase(NormalisedInputMixin, BaseForm):
             if name.startswith(EXTRA_PREFIX) and value not in (None, "", [], False):
                 answers[name.removeprefix(EXTRA_PREFIX)] = value
         return answers
-
-    def error_list(self):
-        """(anchor id, message) pairs for the error summary, in page order."""
-        items = [("", error) for error in self.non_field_errors()]
-        for name, field in self.fields.items():
-            if name not in self.errors:
-                continue
-            anchor = self[name].auto_id
-            if isinstance(field.widget, CHOICE_WIDGETS):
-                anchor += "_0"
-            items.extend((anchor, error) for error in self.errors[name])
-        return items
 
 
 class PublicPlaceStandardForm(PlaceStandardFormBase):

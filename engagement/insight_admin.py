@@ -18,7 +18,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.views.decorators.http import require_http_methods
 from django.views.defaults import permission_denied
@@ -26,8 +25,6 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList, Panel
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, UpdatedAtColumn
-from wagtail.admin.views.reports import ReportView
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from engagement.compass import render_compass
@@ -36,7 +33,7 @@ from engagement.insight_models import ModerationDecision, PlaceInsight, RoundTal
 from engagement.models import COMMENT_MAX_LENGTH, Moderation, Submission, ThemeScore
 from engagement.moderation import moderate
 from engagement.themes import STANDARD_2015
-from home.exports import SafeSpreadsheetExportMixin
+from home.admin_tools import StaffReportView
 from places.models import PlacePage
 
 MODERATE_PERMISSION = "engagement.moderate_themescore"
@@ -390,14 +387,14 @@ def construct_homepage_panels(request, panels):
 # --- Report --------------------------------------------------------------------
 
 
-class PlaceResultsReportView(SafeSpreadsheetExportMixin, ReportView):
+class PlaceResultsReportView(StaffReportView):
     """Every place and round with a tally; staff numbers, marked where under the minimum."""
 
     page_title = "Place Standard results"
     header_icon = "view"
     index_url_name = "engagement_results_report"
     index_results_url_name = "engagement_results_report_results"
-    permission_required = "view"
+    permission_model = Submission
     paginate_by = 50
     columns = [
         Column("place_title", label="Place"),
@@ -431,15 +428,6 @@ class PlaceResultsReportView(SafeSpreadsheetExportMixin, ReportView):
         **{f"mean_{theme.key}": f"{theme.name} (mean)" for theme in STANDARD_2015.themes},
         "under_minimum": "Themes under the minimum",
     }
-
-    @cached_property
-    def permission_policy(self):
-        return ModelPermissionPolicy(Submission)
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(VIEW_SUBMISSION_PERMISSION):
-            return forbidden(request)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_filename(self):
         return f"place-standard-results-{datetime.date.today():%Y-%m-%d}"

@@ -42,6 +42,7 @@ from engagement.themes import (
     TOOL_VERSION_CHOICES,
     get_tool_version,
 )
+from home import ratelimit
 
 #: Longest comment accepted per theme; the form says so beside each box.
 COMMENT_MAX_LENGTH = 1000
@@ -248,6 +249,11 @@ class PlaceStandardFormPage(AbstractEmailForm):
         url = reverse("engagement_submission_modeladmin_index")
         return redirect(f"{url}?form_page__page_ptr__exact={self.pk}")
 
+    @ratelimit.limit_posts(
+        lambda page: f"engagement-form-{page.pk}",
+        setting=("ENGAGEMENT_RATE_LIMIT", "ENGAGEMENT_RATE_LIMIT_WINDOW"),
+        default=(20, 3600),
+    )
     def serve(self, request, *args, **kwargs):
         from engagement.views import serve_form_page
 

@@ -9,7 +9,6 @@ drift apart.
 
 from __future__ import annotations
 
-import csv
 import json
 
 from django.http import HttpResponse
@@ -18,7 +17,7 @@ from django.utils.text import slugify
 from engagement.compass import score_text
 from engagement.insight import RoundFigures
 from engagement.insight_models import SCORES
-from home.exports import neutralise_formula
+from home.exports import write_csv
 
 STATUS_SHOWN = "shown"
 STATUS_HIDDEN = "not enough responses"
@@ -95,12 +94,7 @@ def _headers(response, filename: str, disposition: str) -> HttpResponse:
 def csv_response(rows: list[dict], filename: str) -> HttpResponse:
     """Rows as CSV; text cells that a spreadsheet would run as a formula are neutralised."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    writer = csv.writer(response)
-    writer.writerow(COLUMN_NAMES)
-    for row in rows:
-        writer.writerow(
-            ["" if row[name] is None else neutralise_formula(row[name]) for name in COLUMN_NAMES]
-        )
+    write_csv(response, COLUMN_NAMES, ([row[name] for name in COLUMN_NAMES] for row in rows))
     return _headers(response, f"{filename}.csv", "attachment")
 
 

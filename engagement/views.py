@@ -2,7 +2,6 @@
 
 import logging
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -13,7 +12,6 @@ from django.urls import reverse
 from engagement.forms import build_staff_form_class
 from engagement.models import PlaceStandardFormPage
 from engagement.services import save_staff_submission
-from home import ratelimit
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +26,10 @@ def serve_form_page(page, request, *args, **kwargs):
     """GET shows the form (or says it is closed); POST checks, then stores or re-renders.
 
     Every refusal is a page that says what happened: 403 when the form is
-    not open, 429 with Retry-After over the rate limit, 400 with the
-    person's answers kept when something needs fixing.
+    not open, 429 with Retry-After over the rate limit (every post counts, so
+    a flood of broken posts is limited too), 400 with the person's answers
+    kept when something needs fixing. PlaceStandardFormPage.serve wraps this
+    in home.ratelimit.limit_posts.
     """
     context = page.get_context(request, *args, **kwargs)
     is_open = page.is_open()
@@ -45,19 +45,9 @@ def serve_form_page(page, request, *args, **kwargs):
 
     form = page.get_form(request.POST, page=page, user=request.user)
     context["form"] = form
-    decision = ratelimit.check(
-        request,
-        f"engagement-form-{page.pk}",
-        limit=settings.ENGAGEMENT_RATE_LIMIT,
-        window=settings.ENGAGEMENT_RATE_LIMIT_WINDOW,
-    )
-    if not decision.allowed:
+    if not request.rate_limit.spend():
         form.is_valid()
-        minutes = max(1, round(decision.retry_after / 60))
-        context["rate_limited_minutes"] = minutes
-        response = TemplateResponse(request, template, context, status=429)
-        response["Retry-After"] = str(decision.retry_after)
-        return response
+        return TemplateResponse(request, template, context)
 
     if form.honeypot_filled:
         logger.info("Honeypot filled on form page %s; nothing stored", page.pk)

@@ -23,7 +23,7 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_r
 from wagtail_modeladmin.views import HistoryView, IndexView, InspectView
 
 from engagement import insight_admin, views
-from engagement.export import EXPORT_COLUMNS, export_row, safe_cell
+from engagement.export import EXPORT_COLUMNS, export_row
 from engagement.insight_admin import (
     PlaceInsightViewSet,
     PlaceResultsReportView,
@@ -39,6 +39,7 @@ from home.contracts import (
     PlacePageSection,
     Section,
 )
+from home.exports import SafeSpreadsheetExportMixin
 from home.permissions import can_see_personal_data
 
 logger = logging.getLogger("engagement.export")
@@ -74,7 +75,7 @@ def without_email_answers(submission, email_questions: dict) -> dict:
     return {k: v for k, v in (submission.extra_answers or {}).items() if k not in hidden}
 
 
-class SubmissionIndexView(IndexView):
+class SubmissionIndexView(SafeSpreadsheetExportMixin, IndexView):
     """The responses listing, with exports only for staff allowed to export."""
 
     @cached_property
@@ -88,9 +89,6 @@ class SubmissionIndexView(IndexView):
         if not can_see_personal_data(self.request.user):
             item.extra_answers = without_email_answers(item, self.email_questions)
         return export_row(item)
-
-    def preprocess_field_value(self, field, value, export_format):
-        return safe_cell(super().preprocess_field_value(field, value, export_format))
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
         if not self.request.user.has_perm(EXPORT_PERMISSION):

@@ -1,5 +1,6 @@
-"""Small pieces every app's admin uses: permission-gated menu items, report URLs, and
-the read-only listing for records that hold citizens' personal data.
+"""Small pieces every app's admin uses: permission-gated menu items, the one base for
+staff reports and their URLs, and the read-only listing for records that hold
+citizens' personal data.
 
 Every admin view of a record is Wagtail's own (ModelViewSet), which checks the
 model's permissions in each view: listing, inspect, history, usage, delete and
@@ -11,12 +12,16 @@ with records, count and delete them without seeing who they are.
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.urls import path
+from django.utils.functional import cached_property
+from django.views.defaults import permission_denied
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views import generic
+from wagtail.admin.views.reports import ReportView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from home.exports import SafeSpreadsheetExportMixin, log_export
 from home.permissions import can_see_personal_data
@@ -37,8 +42,35 @@ class PermissionMenuItem(MenuItem):
         return request.user.has_perm(self.permission)
 
 
+class StaffReportView(SafeSpreadsheetExportMixin, ReportView):
+    """The base of every staff report: one permission rule and safe CSV/XLSX exports.
+
+    A report shows figures drawn from `permission_model`, so it needs that
+    model's `permission_required` ("view" unless said otherwise). Someone
+    without it gets a plain 403, as every report answered before: Wagtail's
+    own refusal redirects to the dashboard, which hides why. Exports pass
+    every cell through home.exports.
+    """
+
+    permission_model: type[models.Model] | None = None
+    permission_required = "view"
+
+    @cached_property
+    def permission_policy(self):
+        if self.permission_model is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} must set permission_model.")
+        return ModelPermissionPolicy(self.permission_model)
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.permission_policy.user_has_permission(request.user, self.permission_required):
+            return permission_denied(request, PermissionDenied())
+        return super().dispatch(request, *args, **kwargs)
+
+
 def report_urls(route: str, view_class, name: str) -> list:
-    """A Wagtail ReportView's page and the results fragment its filters refresh."""
+    """A staff report's page and the results fragment its filters refresh."""
+    if not issubclass(view_class, StaffReportView):
+        raise ImproperlyConfigured(f"{view_class.__name__} must subclass StaffReportView.")
     return [
         path(route, view_class.as_view(), name=name),
         path(f"{route}results/", view_class.as_view(results_only=True), name=f"{name}_results"),

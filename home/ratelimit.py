@@ -11,6 +11,7 @@ cache key that expires with the window; it is never stored anywhere else.
 """
 
 import base64
+import functools
 import hashlib
 import logging
 import math
@@ -22,7 +23,9 @@ from django.conf import settings
 from django.core import checks
 from django.core.cache import InvalidCacheBackendError, caches
 from django.core.cache.backends.db import DatabaseCache
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router, transaction
+from django.http import HttpRequest
 
 logger = logging.getLogger(__name__)
 
@@ -136,25 +139,6 @@ def _count(key: str, timeout: int, delta: int = 1) -> int:
         return counters.incr(key, delta)
 
 
-def is_limited(scope: str, request, limit: int) -> bool:
-    """True when this client has already used up `limit` attempts in the window."""
-    try:
-        value = store().get(_key(scope, request))
-    except Exception:
-        logger.exception("Rate limit store unavailable; allowing the request")
-        return False
-    return value is not None and value >= limit
-
-
-def hit(scope: str, request, window_seconds: int) -> int:
-    """Count one attempt; returns the count in the current window (0 if the store is down)."""
-    try:
-        return _count(_key(scope, request), window_seconds)
-    except Exception:
-        logger.exception("Rate limit store unavailable; the attempt was not counted")
-        return 0
-
-
 @dataclass
 class Decision:
     allowed: bool
@@ -179,6 +163,92 @@ def check(request, scope: str, *, limit: int, window: int) -> Decision:
         logger.exception("Rate limit cache unavailable; allowing the request")
         return Decision(True)
     return Decision(count <= limit, retry_after)
+
+
+# --- The one helper for public POST views -------------------------------------
+
+
+class Allowance:
+    """One request's claim on a scope's limit, counted at most once (see `limit_posts`).
+
+    A view calls `spend()` where an attempt counts (before anything is stored:
+    every post for some forms, only valid ones for others) and renders its own
+    page, with what was typed, when it answers False; the decorator then makes
+    that response a 429 with Retry-After, the same for every form.
+    """
+
+    def __init__(self, request, scope: str, limit: int, window: int):
+        self.request, self.scope, self.limit, self.window = request, scope, limit, window
+        self.decision: Decision | None = None
+
+    def spend(self) -> bool:
+        """Count this request (atomically, with `check`) and say whether it may go on."""
+        if self.decision is None:
+            self.decision = check(self.request, self.scope, limit=self.limit, window=self.window)
+        return self.decision.allowed
+
+    @property
+    def refused(self) -> bool:
+        return self.decision is not None and not self.decision.allowed
+
+    @property
+    def retry_minutes(self) -> int:
+        return max(1, round(self.decision.retry_after / 60)) if self.refused else 0
+
+
+def _request_in(args):
+    """The request among a view's arguments: first for a function, second for a page method."""
+    for arg in args[:2]:
+        if isinstance(arg, HttpRequest):
+            return arg
+    raise TypeError("limit_posts needs the request as the first or second argument")
+
+
+def _allowance_settings(setting, default: tuple[int, int]) -> tuple[int, int]:
+    """(limit, window seconds) from one setting holding both, or from a pair of settings."""
+    if isinstance(setting, tuple):
+        pairs = zip(setting, default, strict=True)
+        return tuple(getattr(settings, name, fallback) for name, fallback in pairs)
+    return getattr(settings, setting, default)
+
+
+def limit_posts(scope, *, setting: str | tuple[str, str], default: tuple[int, int]):
+    """Decorate every public view that accepts POST: the one way a public form is rate-limited.
+
+    `scope` names the counter (a string, or a callable given the page for a
+    page's `serve`); `setting` names a (limit, window seconds) setting, or a
+    pair of settings (limit, window), with `default` as fallback. On a POST
+    the view finds `request.rate_limit` (an `Allowance`) and must spend it
+    before it stores or sends anything: a successful POST that never spent it
+    is a programming error, raised here so a new path cannot skip the limit.
+    A refused allowance turns the view's page into a 429 with Retry-After.
+    tests/integration/test_one_shape_ratelimit.py checks that every public
+    POST view carries this decorator.
+    """
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            request = _request_in(args)
+            if request.method != "POST":
+                return view(*args, **kwargs)
+            limit, window = _allowance_settings(setting, default)
+            name = scope(args[0]) if callable(scope) else scope
+            allowance = request.rate_limit = Allowance(request, name, limit, window)
+            response = view(*args, **kwargs)
+            if allowance.refused:
+                response.status_code = 429
+                response["Retry-After"] = str(allowance.decision.retry_after)
+            elif allowance.decision is None and response.status_code < 400:
+                raise ImproperlyConfigured(
+                    f"{view.__qualname__} answered a POST without spending its rate limit"
+                )
+            return response
+
+        wrapped.rate_limited_scope = scope
+        return wrapped
+
+    return decorator
 
 
 def claim_once(name: str, value: str, *, period: int) -> bool:

@@ -1,11 +1,12 @@
 from django import forms
 
-from home.text import IdModelChoiceField, NormalisedInputMixin
+from home.forms import GovukFormMixin
+from home.text import IdModelChoiceField
 from places.models import Ward
 from schools.models import CouncillorInvitation
 
 
-class CouncillorInvitationForm(NormalisedInputMixin, forms.ModelForm):
+class CouncillorInvitationForm(GovukFormMixin, forms.ModelForm):
     """Asks only what a councillor needs to reply and plan a visit."""
 
     ward = IdModelChoiceField(
@@ -82,22 +83,6 @@ class CouncillorInvitationForm(NormalisedInputMixin, forms.ModelForm):
             if name in autocomplete:
                 bound_field.widget.attrs["autocomplete"] = autocomplete[name]
         self.fields["contact_email"].widget.attrs["spellcheck"] = "false"
-        for name, form_field in self.fields.items():
-            widget_class = {"ward": "select", "message": "textarea"}.get(name, "input")
-            form_field.widget.attrs["class"] = widget_class
-
-    def mark_errors(self):
-        """Point each invalid field at its error message and style it (GOV.UK pattern)."""
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            widget = self.fields[name].widget
-            auto_id = self[name].auto_id
-            described = [f"{auto_id}_error"]
-            if self.fields[name].help_text:
-                described.insert(0, f"{auto_id}_helptext")
-            widget.attrs["aria-describedby"] = " ".join(described)
-            widget.attrs["class"] += f" {widget.attrs['class']}--error"
 
     def clean(self):
         cleaned = super().clean()

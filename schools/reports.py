@@ -3,21 +3,18 @@
 import datetime
 
 from django.db.models import Q, Sum
-from django.utils.functional import cached_property
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.reports import ReportView
-from wagtail.permission_policies import ModelPermissionPolicy
 
-from home.exports import SafeSpreadsheetExportMixin
+from home.admin_tools import StaffReportView
 from schools.models import DownloadCount
 
 
-class DownloadsReportView(SafeSpreadsheetExportMixin, ReportView):
+class DownloadsReportView(StaffReportView):
     page_title = "Learning resource downloads"
     header_icon = "download"
     index_url_name = "schools_downloads_report"
     index_results_url_name = "schools_downloads_report_results"
-    permission_required = "view"
+    permission_model = DownloadCount
     paginate_by = 50
     columns = [
         Column("month_label", label="Month"),
@@ -34,10 +31,6 @@ class DownloadsReportView(SafeSpreadsheetExportMixin, ReportView):
         "zip_downloads": "Download all (zip)",
         "total": "Total",
     }
-
-    @cached_property
-    def permission_policy(self):
-        return ModelPermissionPolicy(DownloadCount)
 
     def get_filename(self):
         return f"learning-resource-downloads-{datetime.date.today():%Y-%m-%d}"

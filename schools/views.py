@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -15,23 +14,15 @@ from schools.notifications import notify_invitation
 INVITATION_SCOPE = "schools-invitation"
 
 
-def invitation_rate_limit() -> tuple[int, int]:
-    """(invitations allowed, per this many seconds) for one client."""
-    return getattr(settings, "SCHOOLS_INVITATION_RATE_LIMIT", (5, 3600))
-
-
 @never_cache
+@ratelimit.limit_posts(INVITATION_SCOPE, setting="SCHOOLS_INVITATION_RATE_LIMIT", default=(5, 3600))
 def invite_councillor(request, programme_page):
-    limit, window = invitation_rate_limit()
-    limited = False
     status = 200
     if request.method == "POST":
         form = CouncillorInvitationForm(request.POST)
-        if ratelimit.is_limited(INVITATION_SCOPE, request, limit):
-            limited = True
-            status = 429
-        elif form.is_valid():
-            ratelimit.hit(INVITATION_SCOPE, request, window)
+        if not form.is_valid():
+            status = 400
+        elif request.rate_limit.spend():
             with transaction.atomic():
                 invitation = form.save()
             invitation.notified_count = notify_invitation(invitation, programme_page)
@@ -39,9 +30,6 @@ def invite_councillor(request, programme_page):
             return HttpResponseRedirect(
                 programme_page.url + programme_page.reverse_subpage("invite_councillor_sent")
             )
-        else:
-            form.mark_errors()
-            status = 400
     else:
         form = CouncillorInvitationForm()
     return TemplateResponse(
@@ -51,7 +39,6 @@ def invite_councillor(request, programme_page):
             "page": programme_page,
             "self": programme_page,
             "form": form,
-            "limited": limited,
             "retention_days": invitation_retention_days(),
         },
         status=status,

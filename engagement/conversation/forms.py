@@ -1,7 +1,7 @@
 """Public forms: a story, an alert sign-up, "Was this page helpful?".
 
-Errors follow the GOV.UK pattern (see components/conversation/form_field.html):
-a message beside the field, linked from an error summary at the top.
+Errors follow the GOV.UK pattern through the project's one form layer
+(home/forms.py): a message beside the field, linked from an error summary at the top.
 """
 
 from pathlib import Path
@@ -14,43 +14,11 @@ from engagement.conversation.alerts import ALERT_CONSENT_WORDING
 from engagement.conversation.models import WAY_HINTS, ActiveCitizenWay, story_topics
 from engagement.conversation.stories import STORY_MAX_CHARACTERS, photo_max_bytes
 from engagement.conversation.story_photos import check_pixel_count, max_pixels
-from home.text import IdField, IdModelChoiceField, NormalisedInputMixin
+from home.forms import GovukFormMixin
+from home.text import IdField, IdModelChoiceField
 from places.models import PlacePage
 
 PHOTO_TYPES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG"}
-
-
-class GovukErrorsMixin(NormalisedInputMixin):
-    """Point each invalid field at its message and style it, as schools' forms do."""
-
-    widget_classes = {}
-
-    def style_fields(self):
-        for name, form_field in self.fields.items():
-            widget = form_field.widget
-            if isinstance(widget, forms.RadioSelect | forms.CheckboxInput | forms.HiddenInput):
-                continue
-            widget.attrs.setdefault("class", self.widget_classes.get(name, "input"))
-
-    def mark_errors(self):
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            widget = self.fields[name].widget
-            auto_id = self[name].auto_id
-            described = [f"{auto_id}_error"]
-            if self.fields[name].help_text:
-                described.insert(0, f"{auto_id}_helptext")
-            widget.attrs["aria-describedby"] = " ".join(described)
-            if "class" in widget.attrs:
-                widget.attrs["class"] += f" {widget.attrs['class'].split()[0]}--error"
-
-    def error_anchor(self, name):
-        """Where the summary links to: the first radio of a group, else the field."""
-        field = self[name]
-        if isinstance(field.field.widget, forms.RadioSelect):
-            return f"{field.auto_id}_0"
-        return field.auto_id
 
 
 class StoryPhotoField(forms.ImageField):
@@ -66,8 +34,8 @@ def live_places():
     return PlacePage.objects.live().public().order_by("title")
 
 
-class StorySubmissionForm(GovukErrorsMixin, forms.Form):
-    widget_classes = {"place": "select", "story": "textarea", "summary": "textarea"}
+class StorySubmissionForm(GovukFormMixin, forms.Form):
+    choice_hints = {"way": WAY_HINTS}
 
     title = forms.CharField(
         label="Give your story a title",
@@ -190,11 +158,6 @@ class StorySubmissionForm(GovukErrorsMixin, forms.Form):
         photo.help_text = photo.help_text.replace("up to 5 MB", f"up to {limits}")
         self.fields["photo"].widget.attrs["accept"] = "image/jpeg,image/png"
         self.fields["photo"].widget.attrs["class"] = "file-upload"
-        self.style_fields()
-
-    @property
-    def way_hints(self):
-        return WAY_HINTS
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
@@ -230,9 +193,7 @@ class StorySubmissionForm(GovukErrorsMixin, forms.Form):
         return cleaned
 
 
-class AlertSignupForm(GovukErrorsMixin, forms.Form):
-    widget_classes = {"place": "select", "topic": "select"}
-
+class AlertSignupForm(GovukFormMixin, forms.Form):
     email = forms.EmailField(
         label="Your email address",
         max_length=254,
@@ -267,11 +228,10 @@ class AlertSignupForm(GovukErrorsMixin, forms.Form):
         self.fields["place"].queryset = live_places()
         self.fields["topic"].queryset = story_topics()
         self.fields["email"].widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
-        self.style_fields()
 
 
-class FeedbackForm(GovukErrorsMixin, forms.Form):
-    widget_classes = {"comment": "textarea"}
+class FeedbackForm(GovukFormMixin, forms.Form):
+    inline_choices = ("helpful",)
 
     page = IdField(widget=forms.HiddenInput)
     helpful = forms.TypedChoiceField(
@@ -293,10 +253,6 @@ class FeedbackForm(GovukErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"max_length": "Your comment must be 1000 characters or fewer"},
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.style_fields()
 
     def clean_comment(self):
         return self.cleaned_data.get("comment", "").strip()

@@ -8,31 +8,21 @@ import datetime
 
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils.functional import cached_property
 from wagtail.admin.ui.tables import Column, TitleColumn
-from wagtail.admin.views.reports import ReportView
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from engagement.conversation.models import PageFeedback
-from home.exports import SafeSpreadsheetExportMixin
+from home.admin_tools import StaffReportView
 from home.text import parse_id
-
-
-class FeedbackPermissionMixin:
-    permission_required = "view"
-
-    @cached_property
-    def permission_policy(self):
-        return ModelPermissionPolicy(PageFeedback)
 
 
 def share(yes: int, responses: int) -> str:
     return f"{round(100 * yes / responses)}%" if responses else ""
 
 
-class PageFeedbackReportView(FeedbackPermissionMixin, SafeSpreadsheetExportMixin, ReportView):
+class PageFeedbackReportView(StaffReportView):
     page_title = "Was this page helpful?"
     header_icon = "help"
+    permission_model = PageFeedback
     index_url_name = "conversation_feedback_report"
     index_results_url_name = "conversation_feedback_report_results"
     paginate_by = 50
@@ -87,9 +77,10 @@ class PageFeedbackReportView(FeedbackPermissionMixin, SafeSpreadsheetExportMixin
         )
 
 
-class PageFeedbackCommentsView(FeedbackPermissionMixin, SafeSpreadsheetExportMixin, ReportView):
+class PageFeedbackCommentsView(StaffReportView):
     page_title = "Feedback comments"
     header_icon = "comment"
+    permission_model = PageFeedback
     index_url_name = "conversation_feedback_comments"
     index_results_url_name = "conversation_feedback_comments_results"
     paginate_by = 50

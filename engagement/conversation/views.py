@@ -12,7 +12,6 @@ once; unsubscribe links answer a POST from their page or, per RFC 8058, from
 the mail client.
 """
 
-from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -32,33 +31,26 @@ from places.models import PlacePage
 STORY_SCOPE = "conversation-story"
 SIGNUP_SCOPE = "conversation-alert-signup"
 FEEDBACK_SCOPE = "conversation-feedback"
-
-
-def rate_limit(name: str, default: tuple[int, int]) -> tuple[int, int]:
-    """(attempts allowed, per this many seconds) for one client, from settings."""
-    return getattr(settings, name, default)
+LINK_SCOPE = "conversation-alert-link"
+#: Generous: one-click unsubscribes (RFC 8058) come from mail providers' servers,
+#: many people behind one address, and an unsubscribe must not be refused lightly.
+LINK_LIMIT = (200, 3600)
 
 
 # --- Stories -------------------------------------------------------------------
 
 
 @never_cache
+@ratelimit.limit_posts(STORY_SCOPE, setting="CONVERSATION_STORY_RATE_LIMIT", default=(5, 3600))
 def submit_story(request, index):
-    limit, window = rate_limit("CONVERSATION_STORY_RATE_LIMIT", (5, 3600))
-    limited = False
     status = 200
     if request.method == "POST":
         form = StorySubmissionForm(request.POST, request.FILES)
-        if ratelimit.is_limited(STORY_SCOPE, request, limit):
-            limited = True
-            status = 429
-        elif form.is_valid():
-            ratelimit.hit(STORY_SCOPE, request, window)
+        if not form.is_valid():
+            status = 400
+        elif request.rate_limit.spend():
             create_story_draft(index, form.cleaned_data)
             return HttpResponseRedirect(index.url + index.reverse_subpage("submit_story_sent"))
-        else:
-            form.mark_errors()
-            status = 400
     else:
         initial = {}
         place = parse_id(request.GET.get("place"))
@@ -72,7 +64,6 @@ def submit_story(request, index):
             "page": index,
             "self": index,
             "form": form,
-            "limited": limited,
             "retention_days": retention_days("CONVERSATION_SUBMISSION_RETENTION_DAYS", 365),
         },
         status=status,
@@ -90,32 +81,26 @@ def _place_or_none(value):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@ratelimit.limit_posts(SIGNUP_SCOPE, setting="CONVERSATION_SIGNUP_RATE_LIMIT", default=(10, 3600))
 def alerts_signup(request):
-    limit, window = rate_limit("CONVERSATION_SIGNUP_RATE_LIMIT", (10, 3600))
-    limited = False
     status = 200
     if request.method == "POST":
         form = AlertSignupForm(request.POST)
-        if ratelimit.is_limited(SIGNUP_SCOPE, request, limit):
-            limited = True
-            status = 429
-        elif form.is_valid():
-            ratelimit.hit(SIGNUP_SCOPE, request, window)
+        if not form.is_valid():
+            status = 400
+        elif request.rate_limit.spend():
             data = form.cleaned_data
             alerts.sign_up(data["email"], data["place"], data["topic"], request)
             return HttpResponseRedirect(
                 reverse("conversation_alerts_check_email") + f"?place={data['place'].pk}"
             )
-        else:
-            form.mark_errors()
-            status = 400
     else:
         place = _place_or_none(request.GET.get("place", ""))
         form = AlertSignupForm(initial={"place": place.pk} if place else {})
     return TemplateResponse(
         request,
         "pages/conversation/alerts_signup.html",
-        {"form": form, "limited": limited},
+        {"form": form},
         status=status,
     )
 
@@ -143,10 +128,23 @@ def _link_problem(request, problem, action):
     )
 
 
+def _link_limited(request):
+    return TemplateResponse(
+        request, "pages/conversation/alerts_link_problem.html", {"reason": "limited"}
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@ratelimit.limit_posts(LINK_SCOPE, setting="CONVERSATION_LINK_RATE_LIMIT", default=LINK_LIMIT)
 def alerts_confirm(request, token):
-    """GET shows a "Confirm" button; only its POST confirms (link scanners only GET)."""
+    """GET shows a "Confirm" button; only its POST confirms (link scanners only GET).
+
+    A POST counts against the limit before the token is read, so guessing
+    tokens is limited too.
+    """
+    if request.method == "POST" and not request.rate_limit.spend():
+        return _link_limited(request)
     try:
         subscription = alerts.subscription_for_confirm_token(token)
     except alerts.LinkProblem as problem:
@@ -166,8 +164,11 @@ def alerts_confirm(request, token):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@ratelimit.limit_posts(LINK_SCOPE, setting="CONVERSATION_LINK_RATE_LIMIT", default=LINK_LIMIT)
 def alerts_unsubscribe(request, token):
     """GET shows one button; POST (the button, or a mail client per RFC 8058) unsubscribes."""
+    if request.method == "POST" and not request.rate_limit.spend():
+        return _link_limited(request)
     try:
         subscriber = alerts.subscriber_for_unsubscribe_token(token)
     except alerts.LinkProblem as problem:
@@ -193,28 +194,22 @@ def _feedback_page(value):
 
 @never_cache
 @require_POST
+@ratelimit.limit_posts(
+    FEEDBACK_SCOPE, setting="CONVERSATION_FEEDBACK_RATE_LIMIT", default=(10, 600)
+)
 def feedback(request):
-    limit, window = rate_limit("CONVERSATION_FEEDBACK_RATE_LIMIT", (10, 600))
     page = _feedback_page(request.POST.get("page", ""))
     if page is None:
         raise Http404("No such page.")
     form = FeedbackForm(request.POST)
-    if ratelimit.is_limited(FEEDBACK_SCOPE, request, limit):
-        return TemplateResponse(
-            request,
-            "pages/conversation/feedback.html",
-            {"form": form, "feedback_page": page, "limited": True},
-            status=429,
-        )
-    if not form.is_valid():
-        form.mark_errors()
+    valid = form.is_valid()
+    if not valid or not request.rate_limit.spend():
         return TemplateResponse(
             request,
             "pages/conversation/feedback.html",
             {"form": form, "feedback_page": page},
             status=400,
         )
-    ratelimit.hit(FEEDBACK_SCOPE, request, window)
     PageFeedback.objects.create(
         page=page, helpful=form.cleaned_data["helpful"], comment=form.cleaned_data["comment"]
     )

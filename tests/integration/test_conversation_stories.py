@@ -171,7 +171,7 @@ def test_errors_keep_what_was_typed(client, index, place):
     assert "Enter your name, or choose to publish your story without it" in html
     assert 'value="not an email"' in html
     assert "We cleared the canal path" in html
-    assert 'aria-describedby="id_email_helptext id_email_error"' in html
+    assert 'aria-describedby="id_email-hint id_email-error"' in html
     assert not StoryPage.objects.exists()
 
 

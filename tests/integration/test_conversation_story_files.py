@@ -269,8 +269,8 @@ def test_too_many_pixels_are_refused_beside_the_field(client, index, place, widt
     message = "The photo must be 40 megapixels or smaller"
     assert html.count(message) == 2  # in the summary and beside the field
     assert 'href="#id_photo"' in html
-    assert 'id="id_photo_error"' in html
-    error_at = html.index('id="id_photo_error"')
+    assert 'id="id_photo-error"' in html
+    error_at = html.index('id="id_photo-error"')
     assert message in html[error_at : error_at + 400]
     assert 'value="We planted bulbs"' in html  # what was typed is kept
     assert not StoryPage.objects.exists()

@@ -206,7 +206,7 @@ def test_contact_form_errors_keep_what_was_typed_and_send_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         response = _contact(client, councillor, consent="", email="not-an-email")
     html = _text(response)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "There is a problem" in html
     assert html.count("Confirm that we can send your details to the councillor") == 2
     assert html.count("Enter an email address in the correct format") == 2

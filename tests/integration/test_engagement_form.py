@@ -50,7 +50,7 @@ def test_form_page_asks_every_theme_with_a_labelled_scale(client, form_page):
     response = client.get(form_page.url)
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.count("<fieldset aria-describedby=") >= 14
+    assert html.count('<fieldset class="fieldset" aria-describedby=') >= 14
     assert "Can I easily walk and cycle around using good-quality routes?</legend>" in html
     assert "Do I feel able to take part in decisions and help change things for the better?" in html
     assert html.count("– a lot of room for improvement") == 14
@@ -271,7 +271,8 @@ def test_rate_limit_refuses_with_429_and_keeps_answers(client, form_page, settin
     html = response.content.decode()
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
-    assert "Please wait before sending more answers" in html
+    assert "a lot of answers from your connection to this form" in html
+    assert "Please wait about" in html
     assert "Pavements are broken</textarea>" in html
     assert Submission.objects.count() == 3
     # Another form has its own allowance.

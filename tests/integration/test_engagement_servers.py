@@ -87,7 +87,7 @@ def test_burst_over_rate_limit_across_two_processes_sharing_redis(home_page, red
     statuses = sorted(status for status, _ in results)
     assert statuses == [200] * 5 + [429] * 9, [s.log() for s in servers]
     refused = next(html for status, html in results if status == 429)
-    assert "Please wait before sending more answers" in refused
+    assert "a lot of answers from your connection to this form" in refused
     assert "burst" in refused  # the answers are kept on the page
     assert database.count("engagement_submission") == 5
     assert database.count("engagement_themescore") == 5 * len(THEME_KEYS)

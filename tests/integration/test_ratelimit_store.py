@@ -54,10 +54,9 @@ def test_the_database_store_counts_and_limits(database_store):
     decisions = [ratelimit.check(one, "form", limit=3, window=600).allowed for _ in range(5)]
     assert decisions == [True, True, True, False, False]
     assert ratelimit.check(other, "form", limit=3, window=600).allowed
-    # The older counting API shares the store.
-    assert [ratelimit.hit("story", one, 600) for _ in range(3)] == [1, 2, 3]
-    assert ratelimit.is_limited("story", one, 3)
-    assert not ratelimit.is_limited("story", other, 3)
+    # Subjects that are not requests share the store.
+    assert [ratelimit.count("sign-in", "pat", window=600).count for _ in range(3)] == [1, 2, 3]
+    assert ratelimit.count("sign-in", "sam", window=600).count == 1
 
 
 def test_the_database_store_increments_and_expires_like_a_cache(database_store):
@@ -96,8 +95,7 @@ def test_a_store_that_is_down_allows_the_request_and_logs_it(caplog):
     with override_settings(CACHES=down), caplog.at_level(logging.ERROR, logger="home.ratelimit"):
         request = request_from("192.0.2.9")
         assert all(ratelimit.check(request, "form", limit=1, window=60).allowed for _ in range(3))
-        assert not ratelimit.is_limited("story", request, 1)
-        assert ratelimit.hit("story", request, 60) == 0
+        assert ratelimit.count("sign-in", "pat", window=60).count == 0
         assert ratelimit.claim_once("email", "a@example.org", period=60)
     assert "unavailable" in caplog.text
 

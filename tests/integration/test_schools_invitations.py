@@ -57,7 +57,7 @@ def test_empty_form_shows_every_error_and_stores_nothing(client, programme):
     ):
         assert html.count(message) == 2, message  # summary and beside the field
     assert 'href="#id_school_name"' in html
-    assert 'aria-describedby="id_contact_email_helptext id_contact_email_error"' in html
+    assert 'aria-describedby="id_contact_email-hint id_contact_email-error"' in html
     assert "<title>Error: " in html
     assert not CouncillorInvitation.objects.exists()
     assert not mail.outbox

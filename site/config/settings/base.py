@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Django's own widget templates, for the TemplatesSetting form renderer below.
+    "django.forms",
     # Staff sign-in: throttling and two-factor (home/signin/)
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -109,6 +111,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every form renders from the project's templates; public forms' fields through
+# templates/forms/field.html, one GOV.UK markup for all (home/forms.py).
+FORM_RENDERER = "home.forms.GovukFormRenderer"
 
 # Database: SQLite under var/ unless DATABASE_URL points elsewhere.
 DATABASES = {
