@@ -45,6 +45,7 @@ TEMPLATE_OWNERS = (
     ("404.html", "home"),
     ("500.html", "home"),
     ("includes/*", "home"),
+    ("forms/*", "home"),
     ("components/blocks/*", "home"),
     ("home/*", "home"),
     ("pages/home_page.html", "home"),

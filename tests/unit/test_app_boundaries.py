@@ -4,7 +4,7 @@ Apps depend one way (home <- places <- engagement, engagement.conversation,
 councillor_pages, schools), in templates and blocks too: other apps hand
 their pieces over through home.contracts. Which templates belong to which
 app is declared in tests/helpers/app_boundaries.py (TEMPLATE_OWNERS):
-home owns base.html, the error pages, includes/, components/blocks/,
+home owns base.html, the error pages, includes/, forms/, components/blocks/,
 home/ (sign-in) and the home, standard and search pages; places owns the
 place index and place pages. Migrations are history and are not read.
 """
