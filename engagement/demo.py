@@ -1,86 +1,29 @@
-"""Demo content: open Place Standard forms for two demo places, with example results.
+"""Demo content for engagement; the pages are in engagement/demo_content.toml.
 
-Idempotent: each form is found by its slug and created only if
-missing. Skips quietly when the places demo has not loaded those places.
+What stays here is generated: example responses with scores and comments,
+their moderation, and the published results for each demo form. Idempotent:
+pages are found by slug (see home.demo_loader); responses and results are
+added only for a form that has none yet. Skips a form whose place is missing.
 """
 
-import datetime
+from home import demo_loader
 
-from django.utils import timezone
-
+#: (place slug, form slug) of the demo forms in the data file.
 DEMO_FORMS = [
-    # (place slug, form slug, title, round label)
-    ("dewsbury", "place-standard-dewsbury", "How good is Dewsbury?", "Demo round"),
-    ("holmfirth", "place-standard-holmfirth", "How good is Holmfirth?", "Demo round"),
+    ("dewsbury", "place-standard-dewsbury"),
+    ("holmfirth", "place-standard-holmfirth"),
 ]
-
-PRIVACY = (
-    "<p>This is an example privacy notice for the demo site. We use your answers to "
-    "understand what people think of this place. We publish averages and moderated, "
-    "anonymised comments, never a single person's answers. If you give an email for "
-    "follow-up, we keep it apart from your answers and delete it after a year.</p>"
-)
+INDEX_PATH = "have-your-say"
 
 
 def engagement_index(step):
     """The "Have your say" page under the home page, created if missing."""
-    from engagement.models import EngagementIndexPage
-    from home.models import HomePage
-
-    index = EngagementIndexPage.objects.first()
-    if index is not None:
-        return index
-    home = HomePage.objects.first()
-    if home is None:
-        return None
-    index = EngagementIndexPage(
-        title="Have your say",
-        slug="have-your-say",
-        introduction="Tell us what you think of your place. Every answer is read.",
-    )
-    home.add_child(instance=index)
-    index.save_revision().publish()
-    step("Created the 'Have your say' engagement index")
-    return index
+    pages = demo_loader.AppData(__file__, step).load_pages(only={INDEX_PATH})
+    return pages[INDEX_PATH][0] if INDEX_PATH in pages else None
 
 
 def load(step):
-    from engagement.models import PlaceStandardFormPage
-    from places.models import PlacePage
-
-    now = timezone.now()
-    index = engagement_index(step)
-    if index is None:
-        step("Skipped the Place Standard forms: there is no home page")
-        return
-    for place_slug, slug, title, round_label in DEMO_FORMS:
-        place = PlacePage.objects.filter(slug=place_slug).first()
-        if place is None:
-            step(f"Skipped the Place Standard form for '{place_slug}': that demo place is missing")
-            continue
-        if PlaceStandardFormPage.objects.filter(slug=slug).exists():
-            step(f"Place Standard form '{title}' is already there")
-            continue
-        form_page = PlaceStandardFormPage(
-            title=title,
-            slug=slug,
-            place=place,
-            round_number=1,
-            round_label=round_label,
-            opens_at=now - datetime.timedelta(days=1),
-            closes_at=now + datetime.timedelta(days=365),
-            intro=(
-                f"<p>Tell us what you think of {place.title}: rate 14 themes from 1 to 7 and "
-                "add a comment if you like. It takes about 10 minutes.</p>"
-            ),
-            privacy_notice=PRIVACY,
-            thank_you_text=(
-                "<p>We will publish what we heard, and what happens next, on the place page.</p>"
-            ),
-        )
-        index.add_child(instance=form_page)
-        form_page.save_revision().publish()
-        step(f"Created the open Place Standard form '{title}' for {place.title}")
+    demo_loader.load(__file__, step)
     load_responses(step)
 
 
@@ -192,7 +135,7 @@ def load_responses(step):
     from engagement.themes import THEME_KEYS
 
     moderator = "Example moderator (demo content)"
-    for place_slug, form_slug, title, _label in DEMO_FORMS:
+    for place_slug, form_slug in DEMO_FORMS:
         form_page = PlaceStandardFormPage.objects.filter(slug=form_slug).first()
         if form_page is None or form_page.place_id is None:
             continue
@@ -230,7 +173,7 @@ def load_responses(step):
                     moderate(comment, "redacted", None, DEMO_REDACTED[2], decided_by_name=moderator)
                 elif position % 5 != 4:  # leave a few waiting, for the moderation screen
                     moderate(comment, "approved", None, decided_by_name=moderator)
-            step(f"Added {count} example responses to '{title}', most comments moderated")
+            step(f"Added {count} example responses to '{form_page.title}', most comments moderated")
         insight, created = PlaceInsight.objects.get_or_create(
             place_id=form_page.place_id,
             round_number=form_page.round_number,
