@@ -15,7 +15,7 @@ from councillor_pages.models import CouncillorSurgery
 from home import demo_loader
 
 DATA = Path(__file__).resolve().parent / "data"
-INDEX_PATH = "councillors"
+INDEX_SLUG = "councillors"
 
 
 def _example_surgery(page, row):
@@ -41,10 +41,10 @@ def load(step):
         f"{len(result.rejected)} rejected"
     )
     pages = demo_loader.load(__file__, step)
-    if INDEX_PATH not in pages:
+    if INDEX_SLUG not in pages:
         return
     with (DATA / "sample-councillors.csv").open(newline="", encoding="utf-8") as handle:
-        imported = import_councillors(handle, pages[INDEX_PATH][0], on_create=_example_surgery)
+        imported = import_councillors(handle, pages[INDEX_SLUG][0], on_create=_example_surgery)
     if imported.errors:
         raise RuntimeError("; ".join(str(error) for error in imported.errors))
     step(

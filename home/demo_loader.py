@@ -185,7 +185,10 @@ class AppData:
 
     def __init__(self, module_file: str, step):
         self.path = data_file(module_file)
-        self.name = str(self.path.relative_to(Path(apps.get_app_config("home").path).parent))
+        root = Path(apps.get_app_config("home").path).parent
+        self.name = str(
+            self.path.relative_to(root) if self.path.is_relative_to(root) else self.path
+        )
         self.step = step
         self.data = read(self.path)
         self.pages: dict[str, Page] = {}
@@ -193,11 +196,11 @@ class AppData:
     def error(self, item: str, field: str, problem) -> DemoDataError:
         return DemoDataError(f"{self.name}: item '{item}', field '{field}': {problem}")
 
-    def model(self, item: str, label) -> type[models.Model]:
+    def model(self, item: str, label, field: str) -> type[models.Model]:
         try:
             return apps.get_model(label)
         except (LookupError, ValueError, TypeError) as error:
-            raise self.error(item, "type" if "." in str(label) else "model", error) from error
+            raise self.error(item, field, error) from error
 
     def field(self, model, item: str, name: str):
         try:
@@ -271,13 +274,14 @@ class AppData:
                 continue
             if "path" not in entry or "type" not in entry:
                 raise self.error(item, "path" if "path" not in entry else "type", "is required")
-            model = self.model(item, entry["type"])
+            model = self.model(item, entry["type"], "type")
             if not issubclass(model, Page):
                 raise self.error(item, "type", f"{entry['type']} is not a page type")
             path = entry["path"].strip("/")
             parent_path = path.rpartition("/")[0]
             parent = self.pages.get(parent_path) or find_path(parent_path)
-            count = counts.setdefault(f"{model._meta.verbose_name} pages", [0, 0, []])
+            label = model._meta.verbose_name.removesuffix(" page") + " pages"
+            count = counts.setdefault(label, [0, 0, []])
             page = self.find_page(model, entry, parent)
             is_new = page is None
             if page is None and parent is None:
@@ -322,7 +326,7 @@ class AppData:
         counts = {}
         for position, entry in enumerate(self.data.get("row", [])):
             item = f"row {position + 1}"
-            model = self.model(item, entry.get("model"))
+            model = self.model(item, entry.get("model"), "model")
             fields = {k: v for k, v in entry.items() if k not in ROW_KEYS}
             keys = entry.get("key") or [next(iter(fields), "?")]
             item = f"{model.__name__} " + ", ".join(str(fields.get(k, "?")) for k in keys)
@@ -343,6 +347,10 @@ class AppData:
             ):
                 count[1] += 1
                 continue
+            try:
+                obj.full_clean(validate_unique=False)
+            except ValidationError as error:
+                raise self.error(item, ", ".join(error.message_dict), error.messages) from error
             obj.save()
             self.assign(obj, item, fields, later=True)
             count[0] += 1
