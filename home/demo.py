@@ -126,10 +126,13 @@ def _ensure_footer(site, data, step):
 
 
 def load(step):
-    data = demo_loader.read(demo_loader.data_file(__file__))
-    home, created = _ensure_home_page(data["home"], step)
+    data = demo_loader.AppData(__file__, step)
+    for section, model in [("home", HomePage), ("settings", OrganisationSettings)]:
+        for field in data.data[section]:  # a typo fails here, named, before anything is built
+            data.field(model, section, field)
+    home, created = _ensure_home_page(data.data["home"], step)
     demo_loader.load(__file__, step)
-    _finish_home_page(home, created, data["home"], step)
+    _finish_home_page(home, created, data.data["home"], step)
     site = demo_loader.default_site()
-    _ensure_settings(site, data["settings"], step)
-    _ensure_footer(site, data["footer"], step)
+    _ensure_settings(site, data.data["settings"], step)
+    _ensure_footer(site, data.data["footer"], step)

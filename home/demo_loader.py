@@ -126,13 +126,18 @@ def ensure_main_menu_item(page: Page, *, position: int | None = None):
 
 
 def resolve(value, pages: dict | None = None):
-    """`value` with every reference replaced: objects for fields, pks inside StreamFields."""
+    """`value` with every reference replaced by what it names (a page link by the page's id).
+
+    `pages` are this file's pages by path, found or created in this run.
+    """
     if isinstance(value, list):
         return [resolve(item, pages) for item in value]
     if isinstance(value, dict):
         return {key: resolve(item, pages) for key, item in value.items()}
-    if not isinstance(value, str) or value == "@none":
-        return None if value == "@none" else value
+    if value == "@none":
+        return None
+    if not isinstance(value, str):
+        return value
     if "@page:" in value and PAGE_LINK.search(value):
         return PAGE_LINK.sub(lambda m: f"{m[1]}{_page(m[2], pages).pk}{m[3]}", value)
     match = REFERENCE.match(value)
@@ -172,7 +177,7 @@ def _page(path, pages):
 
 
 def stream_pks(value):
-    """StreamField data with referenced objects replaced by their pks."""
+    """Resolved StreamField data in its stored form: objects replaced by their pks."""
     if isinstance(value, list):
         return [stream_pks(item) for item in value]
     if isinstance(value, dict):

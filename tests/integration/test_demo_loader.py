@@ -104,6 +104,16 @@ def test_an_unknown_reference_kind(tmp_path, db):
     assert "field 'ward'" in message and "unknown reference kind '@district:'" in message
 
 
+def test_a_typo_in_the_home_page_section_is_named(tmp_path, db, monkeypatch):
+    from home import demo
+
+    text = (ROOT / "home" / "demo_content.toml").read_text()
+    (tmp_path / "demo_content.toml").write_text(text.replace("hero_intro =", "hero_intr =", 1))
+    monkeypatch.setattr(demo, "__file__", str(tmp_path / "demo.py"))
+    with pytest.raises(demo_loader.DemoDataError, match="item 'home', field 'hero_intr'"):
+        demo.load(print)
+
+
 def test_a_syntax_error_names_the_file(tmp_path, db):
     message = error_for(tmp_path, "[[page]\n")
     assert str(tmp_path / "demo_content.toml") in message
