@@ -125,15 +125,16 @@ def ensure_main_menu_item(page: Page, *, position: int | None = None):
     return new_item
 
 
-def resolve(value, pages: dict | None = None):
+def resolve(value, pages: dict | None = None, now: datetime.datetime | None = None):
     """`value` with every reference replaced by what it names (a page link by the page's id).
 
-    `pages` are this file's pages by path, found or created in this run.
+    `pages` are this file's pages by path, found or created in this run; `now`
+    is the one moment every "@days:N" of a load counts from.
     """
     if isinstance(value, list):
-        return [resolve(item, pages) for item in value]
+        return [resolve(item, pages, now) for item in value]
     if isinstance(value, dict):
-        return {key: resolve(item, pages) for key, item in value.items()}
+        return {key: resolve(item, pages, now) for key, item in value.items()}
     if value == "@none":
         return None
     if not isinstance(value, str):
@@ -147,7 +148,7 @@ def resolve(value, pages: dict | None = None):
     if kind == "page":
         return _page(key, pages)
     if kind == "days":
-        return timezone.now() + datetime.timedelta(days=int(key))
+        return (now or timezone.now()) + datetime.timedelta(days=int(key))
     if kind not in REFERENCES:
         raise DemoDataError(
             f"unknown reference kind '@{kind}:' (known: page, days, {', '.join(REFERENCES)})"
@@ -197,6 +198,7 @@ class AppData:
         self.step = step
         self.data = read(self.path)
         self.pages: dict[str, Page] = {}
+        self.now = timezone.now()
 
     def error(self, item: str, field: str, problem) -> DemoDataError:
         return DemoDataError(f"{self.name}: item '{item}', field '{field}': {problem}")
@@ -226,7 +228,7 @@ class AppData:
                 if field.many_to_many:
                     value = resolve_all(raw if isinstance(raw, list) else [raw])
                 else:
-                    value = resolve(raw, self.pages)
+                    value = resolve(raw, self.pages, self.now)
                 if isinstance(field, StreamField):
                     self.check_stream(field, value, item)
                     value = stream_pks(value)

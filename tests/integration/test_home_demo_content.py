@@ -4,6 +4,7 @@
 create nothing and change nothing, and everything it builds must render.
 """
 
+import datetime
 import re
 import tomllib
 from io import StringIO
@@ -18,7 +19,13 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Revision, Site
 from wagtailmenus.models import FlatMenu, FlatMenuItem, MainMenuItem
 
-from engagement.models import Moderation, PlaceInsight, Submission, ThemeScore
+from engagement.models import (
+    Moderation,
+    PlaceInsight,
+    PlaceStandardFormPage,
+    Submission,
+    ThemeScore,
+)
 from home.models import HomePage, OrganisationSettings, StandardPage
 from places.models import PlaceIndexPage, PlacePage, Ward
 
@@ -262,3 +269,12 @@ def test_demo_results_are_published_with_moderated_comments(demo_output):
     redacted = comments.get(public_comment__contains="[redacted]")
     assert "Sam Example" not in redacted.public_comment
     assert redacted.moderation_decisions.get().decision == "redacted"
+
+
+def test_demo_forms_open_yesterday_for_a_year(demo_output):
+    """ "@days:N" in the data counts from one moment per load, as the old loader did."""
+    forms = PlaceStandardFormPage.objects.order_by("slug")
+    assert [form.slug for form in forms] == ["place-standard-dewsbury", "place-standard-holmfirth"]
+    for form in forms:
+        assert form.is_open()
+        assert form.closes_at - form.opens_at == datetime.timedelta(days=366)
