@@ -14,7 +14,7 @@ A data file has two kinds of item, rows first, each in file order:
   to the main menu. Every other key is a model field. StreamFields are in
   their stored form, a list of `{type, value}`.
 
-References are strings `"@kind:key"` (see REFERENCES); in rich text a page
+References are strings `"@kind:key"` (see BUILT_IN); in rich text a page
 link is `<a linktype="page" id="@page:/path">`. `"@days:N"` is now plus N days
 and `"@none"` an empty value (TOML has no null), e.g. a chooser left empty.
 
@@ -33,23 +33,22 @@ import tomllib
 from pathlib import Path
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
 from django.db import models
 from django.utils import timezone
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.fields import StreamField
 from wagtail.images import get_image_model
-from wagtail.models import Collection, Page, Site
+from wagtail.models import Page, Site
 from wagtailmenus.models import MainMenu, MainMenuItem
 
-#: kind: (model label, or a callable returning the model, lookup field).
-REFERENCES = {
-    "place": ("places.PlacePage", "slug"),
-    "ward": ("places.Ward", "name"),
-    "keystage": ("schools.KeyStage", "code"),
-    "category": ("conversation.GroupCategory", "name"),
-    "collection": (lambda: Collection, "name"),
-    "image": (get_image_model, "title"),
+#: Reference kinds every data file may use besides "@page:", "@days:" and
+#: "@none"; a file declares the kinds of its own apps in `[references]`, as
+#: `kind = { model = "<app label>.<Model>", field = "<lookup field>" }`, so
+#: home names no feature app.
+BUILT_IN = {
+    "image": {"model": "wagtailimages.Image", "field": "title"},
+    "collection": {"model": "wagtailcore.Collection", "field": "name"},
 }
 REFERENCE = re.compile(r"^@(\w+):(.+)$", re.S)
 PAGE_LINK = re.compile(r'(linktype="page" id=")@page:([^"]*)(")')
@@ -125,20 +124,21 @@ def ensure_main_menu_item(page: Page, *, position: int | None = None):
     return new_item
 
 
-def resolve(value, pages: dict | None = None, now: datetime.datetime | None = None):
+def resolve(value, data: AppData | None = None):
     """`value` with every reference replaced by what it names (a page link by the page's id).
 
-    `pages` are this file's pages by path, found or created in this run; `now`
-    is the one moment every "@days:N" of a load counts from.
+    `data` is the file being loaded: its reference kinds, its pages by path
+    (found or created in this run) and the one moment its "@days:N" count from.
     """
     if isinstance(value, list):
-        return [resolve(item, pages, now) for item in value]
+        return [resolve(item, data) for item in value]
     if isinstance(value, dict):
-        return {key: resolve(item, pages, now) for key, item in value.items()}
+        return {key: resolve(item, data) for key, item in value.items()}
     if value == "@none":
         return None
     if not isinstance(value, str):
         return value
+    pages = data.pages if data else {}
     if "@page:" in value and PAGE_LINK.search(value):
         return PAGE_LINK.sub(lambda m: f"{m[1]}{_page(m[2], pages).pk}{m[3]}", value)
     match = REFERENCE.match(value)
@@ -148,30 +148,32 @@ def resolve(value, pages: dict | None = None, now: datetime.datetime | None = No
     if kind == "page":
         return _page(key, pages)
     if kind == "days":
-        return (now or timezone.now()) + datetime.timedelta(days=int(key))
-    if kind not in REFERENCES:
+        return (data.now if data else timezone.now()) + datetime.timedelta(days=int(key))
+    kinds = {**BUILT_IN, **(data.data.get("references", {}) if data else {})}
+    if kind not in kinds:
+        known = ", ".join(["page", "days", *kinds])
         raise DemoDataError(
-            f"unknown reference kind '@{kind}:' (known: page, days, {', '.join(REFERENCES)})"
+            f"unknown reference kind '@{kind}:' (known: {known}; add it to [references])"
         )
-    model, field = REFERENCES[kind]
-    model = apps.get_model(model) if isinstance(model, str) else model()
-    found = model.objects.filter(**{field: key}).first()
+    label = kinds[kind]["model"]
+    model = get_image_model() if label == "wagtailimages.Image" else apps.get_model(label)
+    found = model.objects.filter(**{kinds[kind]["field"]: key}).first()
     if found is None:
         raise Missing(value)
     return found.specific if isinstance(found, Page) else found
 
 
-def resolve_all(references: list) -> list:
+def resolve_all(references: list, data: AppData | None = None) -> list:
     """The objects `references` name, leaving out those that are missing."""
     found = []
     for reference in references:
         with contextlib.suppress(Missing):
-            found.append(resolve(reference))
+            found.append(resolve(reference, data))
     return found
 
 
 def _page(path, pages):
-    page = (pages or {}).get(path.strip("/")) or find_path(path)
+    page = pages.get(path.strip("/")) or find_path(path)
     if page is None:
         raise Missing(f"@page:{path}")
     return page
@@ -226,9 +228,9 @@ class AppData:
                 continue
             try:
                 if field.many_to_many:
-                    value = resolve_all(raw if isinstance(raw, list) else [raw])
+                    value = resolve_all(raw if isinstance(raw, list) else [raw], self)
                 else:
-                    value = resolve(raw, self.pages, self.now)
+                    value = resolve(raw, self)
                 if isinstance(field, StreamField):
                     self.check_stream(field, value, item)
                     value = stream_pks(value)
@@ -240,7 +242,9 @@ class AppData:
                     setattr(obj, name, value)
             except DemoDataError as error:
                 raise self.error(item, name, error) from error
-            except (TypeError, ValueError, AttributeError, ValidationError) as error:
+            except (TypeError, ValueError, AttributeError, LookupError, FieldError) as error:
+                raise self.error(item, name, error) from error
+            except ValidationError as error:
                 raise self.error(item, name, getattr(error, "messages", error)) from error
 
     def check_stream(self, field, value, item) -> None:

@@ -8,7 +8,7 @@ from home import demo_loader
 from home.demo_images import ensure_hero_image
 
 
-def _feature_places(featured, step):
+def _feature_places(data, step):
     """Fill the home page's featured places, unless an editor has chosen some."""
     home = demo_loader.home_page()
     if home is None or home.featured_pages.exists():
@@ -17,7 +17,7 @@ def _feature_places(featured, step):
     if home.has_unpublished_changes:
         step("Home page has unpublished changes by an editor; featured places left alone")
         return
-    pages = [page for page in demo_loader.resolve_all(featured) if page.live]
+    pages = [page for page in demo_loader.resolve_all(data.data["featured"], data) if page.live]
     home.featured_pages = [
         home.featured_pages.model(page=page, sort_order=i) for i, page in enumerate(pages)
     ]
@@ -29,4 +29,4 @@ def load(step):
     if demo_loader.home_page() is not None:
         ensure_hero_image()
     demo_loader.load(__file__, step)
-    _feature_places(demo_loader.read(demo_loader.data_file(__file__))["featured"], step)
+    _feature_places(demo_loader.AppData(__file__, step), step)

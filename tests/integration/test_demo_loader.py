@@ -38,6 +38,9 @@ title = "About"
 """
 
 
+WARD = '[references]\nward = { model = "places.Ward", field = "name" }\n'
+
+
 def test_a_page_and_its_body_load_once(tmp_path, home_page):
     text = (
         PAGE
@@ -82,7 +85,7 @@ def test_an_unknown_key_inside_a_block(tmp_path, home_page):
 
 def test_a_required_field_left_out_is_named(tmp_path, db):
     Ward.objects.create(code="E1", name="Somewhere")
-    text = '[[row]]\nmodel = "schools.School"\nname = "X"\nward = "@ward:Somewhere"\n'
+    text = WARD + '[[row]]\nmodel = "schools.School"\nname = "X"\nward = "@ward:Somewhere"\n'
     message = error_for(tmp_path, text + 'phase = "primary"\nstatus = "taking-part"\n')
     assert "item 'School X'" in message and "field 'status_date'" in message
 
@@ -102,6 +105,15 @@ def test_an_unknown_reference_kind(tmp_path, db):
         tmp_path, '[[row]]\nmodel = "schools.School"\nname = "X"\nward = "@district:Kirklees"\n'
     )
     assert "field 'ward'" in message and "unknown reference kind '@district:'" in message
+    assert "add it to [references]" in message
+
+
+def test_a_malformed_reference_kind_is_named(tmp_path, db):
+    text = '[references]\nward = { model = "places.Wards", field = "name" }\n'
+    message = error_for(
+        tmp_path, text + '[[row]]\nmodel = "schools.School"\nname = "X"\nward = "@ward:A"\n'
+    )
+    assert "item 'School X'" in message and "field 'ward'" in message and "Wards" in message
 
 
 def test_a_typo_in_the_home_page_section_is_named(tmp_path, db, monkeypatch):
@@ -120,7 +132,7 @@ def test_a_syntax_error_names_the_file(tmp_path, db):
 
 
 def test_a_row_with_a_missing_reference_is_skipped_and_said(tmp_path, db):
-    text = '[[row]]\nmodel = "schools.School"\nname = "X"\nward = "@ward:Nowhere"\n'
+    text = WARD + '[[row]]\nmodel = "schools.School"\nname = "X"\nward = "@ward:Nowhere"\n'
     steps = load(tmp_path, text)
     assert "Skipped School X (@ward:Nowhere is missing)" in steps[0]
     Ward.objects.create(code="E1", name="Nowhere")
