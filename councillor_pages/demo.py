@@ -1,43 +1,21 @@
 """Demo content for councillors: the index page, councillors and the postcode lookup.
 
-Uses the same imports an administrator would (import_councillors and
-import_postcodes) on the sample files in councillor_pages/data/. Two
-councillors are the portfolio holders the council plan names; everyone else
-is a clearly marked example. Idempotent: the index is found by its slug,
-councillors by the slug of their name, postcodes by postcode.
+The index page is in councillor_pages/demo_content.toml. Councillors and
+postcodes come from the sample files in councillor_pages/data/, through the
+same imports an administrator would use (import_councillors and
+import_postcodes). Two councillors are the portfolio holders the council plan
+names; everyone else is a clearly marked example. Idempotent: the index is
+found by its slug, councillors by the slug of their name, postcodes by postcode.
 """
 
 from pathlib import Path
 
 from councillor_pages.importers import import_councillors, import_postcodes
-from councillor_pages.models import CouncillorIndexPage, CouncillorSurgery
-from home.models import HomePage
+from councillor_pages.models import CouncillorSurgery
+from home import demo_loader
 
 DATA = Path(__file__).resolve().parent / "data"
 INDEX_SLUG = "councillors"
-INDEX_TITLE = "Your councillors"
-INDEX_INTRO = (
-    "Councillors are elected to speak up for the people in their ward. Find yours by "
-    "postcode, by ward or by the place you live, then meet them at a surgery or send them "
-    "a message."
-)
-
-
-def _ensure_index(step):
-    from home.demo_tools import ensure_draft, ensure_main_menu_item, publish
-
-    home = HomePage.objects.first()
-    if home is None:
-        step("Councillors: no home page yet, skipped")
-        return None
-    index, created = ensure_draft(
-        home, CouncillorIndexPage, INDEX_SLUG, title=INDEX_TITLE, introduction=INDEX_INTRO
-    )
-    if created:
-        publish(index)
-        ensure_main_menu_item(index)
-    step(f"Councillor index page {'created' if created else 'already there'}")
-    return index
 
 
 def _example_surgery(page, row):
@@ -62,11 +40,11 @@ def load(step):
         f"Sample postcode lookup: {result.imported} imported, {result.skipped} skipped, "
         f"{len(result.rejected)} rejected"
     )
-    index = _ensure_index(step)
-    if index is None:
+    pages = demo_loader.load(__file__, step)
+    if INDEX_SLUG not in pages:
         return
     with (DATA / "sample-councillors.csv").open(newline="", encoding="utf-8") as handle:
-        imported = import_councillors(handle, index, on_create=_example_surgery)
+        imported = import_councillors(handle, pages[INDEX_SLUG][0], on_create=_example_surgery)
     if imported.errors:
         raise RuntimeError("; ".join(str(error) for error in imported.errors))
     step(

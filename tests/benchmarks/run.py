@@ -65,6 +65,10 @@ FOREIGN_SETTINGS = (
 CONTENT_SOURCES = [
     "*/migrations/*.py",
     "*/demo.py",
+    "*/*/demo.py",
+    "*/demo_content.toml",
+    "*/*/demo_content.toml",
+    "home/demo_loader.py",
     "home/management/commands/load_demo_content.py",
     "tests/benchmarks/site_content.py",
     "tests/benchmarks/engagement_content.py",

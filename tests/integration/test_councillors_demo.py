@@ -30,7 +30,7 @@ def _wards_from_sample_data():
 def test_demo_builds_the_index_councillors_and_lookup_and_a_second_run_changes_nothing(
     home_page,
 ):
-    pytest.importorskip("home.demo_tools")  # the foundation's demo helpers
+    pytest.importorskip("home.demo_loader")  # the foundation's demo loader
     codes = _wards_from_sample_data()
     lines = _load()
 

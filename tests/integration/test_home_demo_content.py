@@ -4,9 +4,14 @@
 create nothing and change nothing, and everything it builds must render.
 """
 
+import datetime
+import re
+import tomllib
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import transaction
@@ -14,10 +19,37 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Revision, Site
 from wagtailmenus.models import FlatMenu, FlatMenuItem, MainMenuItem
 
-from engagement.models import Moderation, PlaceInsight, Submission, ThemeScore
+from engagement.models import (
+    Moderation,
+    PlaceInsight,
+    PlaceStandardFormPage,
+    Submission,
+    ThemeScore,
+)
 from home.models import HomePage, OrganisationSettings, StandardPage
-from places.demo import WARDS
 from places.models import PlaceIndexPage, PlacePage, Ward
+
+ROOT = Path(__file__).resolve().parents[2]
+#: Kirklees's 23 wards as (code, name), as the places data file declares them.
+WARDS = [
+    (row["code"], row["name"])
+    for row in tomllib.loads((ROOT / "places" / "demo_content.toml").read_text())["row"]
+    if row["model"] == "places.Ward"
+]
+#: Every table the demo writes to, compared row by row (pks, timestamps and
+#: revision content included), so a second load that touched anything shows.
+DEMO_APPS = ["home", "places", "engagement", "conversation", "councillor_pages", "schools"]
+OTHER_TABLES = [
+    "wagtailcore.Page",
+    "wagtailcore.Revision",
+    "wagtailcore.Site",
+    "wagtailcore.Collection",
+    "wagtailimages.Image",
+    "wagtaildocs.Document",
+    "wagtailmenus.MainMenuItem",
+    "wagtailmenus.FlatMenuItem",
+    "taggit.Tag",
+]
 
 
 def load_demo() -> str:
@@ -46,7 +78,24 @@ def snapshot() -> dict:
         "comments": list(ThemeScore.objects.values_list("pk", "moderation", "public_comment")),
         "insights": list(PlaceInsight.objects.values_list("pk", "live", "latest_revision_id")),
         "settings": settings,
+        "rows": {
+            model._meta.label: [
+                {key: str(value) for key, value in row.items()}
+                for row in model.objects.order_by("pk").values()
+            ]
+            for model in demo_models()
+        },
     }
+
+
+def demo_models():
+    """The concrete models of the demo apps (pages' own tables included) and of the tables
+    the demo writes outside them."""
+    for label in DEMO_APPS:
+        models = apps.get_app_config(label).get_models()
+        yield from (m for m in models if m._meta.managed and not m._meta.proxy)
+    for label in OTHER_TABLES:
+        yield apps.get_model(label)
 
 
 @pytest.fixture(scope="module")
@@ -58,10 +107,15 @@ def demo_output(django_db_setup, django_db_blocker):
     savepoint within it, so a test that changes things cannot affect another.
     """
     with django_db_blocker.unblock(), transaction.atomic():
-        load_demo()
+        first_output = load_demo()
         first = snapshot()
         second_output = load_demo()
-        yield {"first": first, "second": snapshot(), "output": second_output}
+        yield {
+            "first": first,
+            "second": snapshot(),
+            "first_output": first_output,
+            "output": second_output,
+        }
         transaction.set_rollback(True)
     # Wagtail caches the sites' root paths; the rows behind them are gone.
     Site.clear_site_root_paths_cache()
@@ -73,16 +127,35 @@ def _test_savepoint(demo_output, db):
 
 
 def test_second_run_creates_and_changes_nothing(demo_output):
-    assert demo_output["second"] == demo_output["first"]
+    first, second = demo_output["first"], demo_output["second"]
+    assert first["rows"]["wagtailcore.Page"], "the snapshot must cover the pages"
+    assert first["rows"]["engagement.Submission"], "and the generated rows"
+    for label, rows in first["rows"].items():
+        assert second["rows"][label] == rows, f"the second load changed {label}"
+    assert second == first
     assert "0 created" in demo_output["output"]
     assert "already there" in demo_output["output"]
     assert "Demo content is in place." in demo_output["output"]
 
 
 def test_progress_lines_are_numbered(demo_output):
-    lines = [line for line in demo_output["output"].splitlines() if line.startswith("[")]
-    assert len(lines) >= 6
-    assert lines[0].startswith("[ 1] Home page")
+    for output in (demo_output["first_output"], demo_output["output"]):
+        lines = [line for line in output.splitlines() if line.startswith("[")]
+        assert len(lines) >= 6
+        assert lines[0].startswith("[ 1] Home page")
+        numbers = [int(re.match(r"\[ *(\d+)\]", line)[1]) for line in lines]
+        assert numbers == list(range(1, len(lines) + 1))
+    # Each app's data file reports what it created, item kind by item kind.
+    first = demo_output["first_output"]
+    for name in [
+        "home/demo_content.toml: standard pages: 11 created, 0 already there",
+        "places/demo_content.toml: wards: 23 created",
+        "places/demo_content.toml: place pages: 20 created",
+        "schools/demo_content.toml: learning resource pages: 24 created",
+        "schools/demo_content.toml: learning resource library pages: 1 created",
+        "engagement/conversation/demo_content.toml: story pages: 4 created",
+    ]:
+        assert name in first, name
 
 
 def test_default_site_root_is_the_home_page_and_welcome_page_is_gone(demo_output):
@@ -196,3 +269,12 @@ def test_demo_results_are_published_with_moderated_comments(demo_output):
     redacted = comments.get(public_comment__contains="[redacted]")
     assert "Sam Example" not in redacted.public_comment
     assert redacted.moderation_decisions.get().decision == "redacted"
+
+
+def test_demo_forms_open_yesterday_for_a_year(demo_output):
+    """ "@days:N" in the data counts from one moment per load, as the old loader did."""
+    forms = PlaceStandardFormPage.objects.order_by("slug")
+    assert [form.slug for form in forms] == ["place-standard-dewsbury", "place-standard-holmfirth"]
+    for form in forms:
+        assert form.is_open()
+        assert form.closes_at - form.opens_at == datetime.timedelta(days=366)

@@ -1,10 +1,13 @@
 """Build the demo site: run each app's `demo.load(step)` in dependency order.
 
 Every app that has demo content provides `<app>/demo.py` with a function
-`load(step)`. `step(message)` prints a numbered progress line. Each loader
-must be idempotent: it finds its content by a stable key (slug, code, handle)
-and creates only what is missing, so running the command twice changes
-nothing.
+`load(step)`, which loads the app's data file `<app>/demo_content.toml` with
+home.demo_loader and adds what has to be generated (images, files, example
+responses). `step(message)` prints a numbered progress line. Loading is
+idempotent: content is found by a stable key (slug path, code, name) and
+only what is missing is created, so running the command twice changes
+nothing. Malformed data stops the command with an error that names the
+file, the item and the field.
 """
 
 from importlib import import_module
