@@ -9,6 +9,7 @@ collects. Hook names are written as strings only in home/contracts.py.
 
 import dataclasses
 import enum
+import importlib.util
 import re
 
 import pytest
@@ -140,3 +141,17 @@ def test_hook_names_are_written_only_in_home_contracts():
     literals = hook_name_literals(contracts.HOOK_NAMES)
     assert all(place.startswith("home/contracts.py:") for place in literals), literals
     assert len(literals) == len(contracts.HOOK_NAMES)
+
+
+def test_every_shared_layer_listed_exists_with_its_proof():
+    rows = [
+        line.split("|")[1:-1]
+        for line in section("Shared layers in `home`").splitlines()
+        if line.startswith("| ") and "`" in line
+    ]
+    assert len(rows) >= 5, rows
+    for _layer, module, proof in rows:
+        module_name = module.strip().strip("`")
+        assert importlib.util.find_spec(module_name), f"{module_name} is listed but missing"
+        for path in re.findall(r"`([^`]+\.py)`", proof):
+            assert (ROOT / path).is_file(), f"{path} is listed as a proof but missing"
