@@ -85,8 +85,9 @@ def create_cache_table(sender=None, using="default", **kwargs):
     """post_migrate: create the counters' table wherever `migrate` runs (make run, deploys)."""
     from django.core.management import call_command
 
-    backend = settings.CACHES.get(CACHE_ALIAS, {}).get("BACKEND", "")
-    if backend.endswith("SharedDatabaseCache") or backend.endswith("db.DatabaseCache"):
+    # Any alias counts: with Redis, "ratelimit" falls back to a database alias.
+    backends = [config.get("BACKEND", "") for config in settings.CACHES.values()]
+    if any(backend.endswith(("SharedDatabaseCache", "db.DatabaseCache")) for backend in backends):
         call_command("createcachetable", database=using, verbosity=0)
 
 

@@ -139,14 +139,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: local memory per process unless REDIS_URL is set (page fragments and
-# lookups that may differ for a moment between processes).
+# lookups that may differ for a moment between processes). Redis is only ever
+# a speed-up (home.cache.ResilientRedisCache): while it is unreachable the
+# cache answers as empty, pages are built without it, the outage is logged
+# once per process, and Redis is tried again every REDIS_RETRY_SECONDS.
 REDIS_URL = env_str("REDIS_URL")
+CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX", "ourplaces")
+REDIS_OPTIONS = {
+    # A Redis that hangs costs at most this much, once per retry period.
+    "socket_connect_timeout": env_int("REDIS_CONNECT_TIMEOUT_MS", 250) / 1000,
+    "socket_timeout": env_int("REDIS_TIMEOUT_MS", 500) / 1000,
+    "retry_after": env_int("REDIS_RETRY_SECONDS", 5),
+}
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "home.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "ourplaces"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": REDIS_OPTIONS,
         }
     }
 else:
@@ -157,21 +168,35 @@ else:
         }
     }
 # Rate limits and "once per period" rules (home.ratelimit) must hold across
-# every process: Redis when configured, else a table in the site's database
-# (created by `migrate`). `check --deploy` refuses a process-local store here.
+# every process, so they live in a shared store: a table in the site's
+# database (created by `migrate`) with no Redis, and with REDIS_URL set, Redis
+# while it answers and that same table while it does not
+# (home.cache.FallbackCache). `check --deploy` refuses a process-local store.
+RATELIMIT_DATABASE_CACHE = {
+    "BACKEND": "home.ratelimit.SharedDatabaseCache",
+    "LOCATION": "ourplaces_ratelimit",
+    # Culling starts only past this many rows (expired ones go first).
+    "OPTIONS": {"MAX_ENTRIES": 50000, "CULL_FREQUENCY": 3},
+}
 if REDIS_URL:
-    CACHES["ratelimit"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    CACHES["ratelimit-redis"] = {
+        "BACKEND": "home.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
-        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "ourplaces") + ":ratelimit",
+        "KEY_PREFIX": CACHE_KEY_PREFIX + ":ratelimit",
+        "OPTIONS": REDIS_OPTIONS,
+    }
+    CACHES["ratelimit-database"] = RATELIMIT_DATABASE_CACHE
+    CACHES["ratelimit"] = {
+        "BACKEND": "home.cache.FallbackCache",
+        "OPTIONS": {"PRIMARY": "ratelimit-redis", "FALLBACK": "ratelimit-database"},
     }
 else:
-    CACHES["ratelimit"] = {
-        "BACKEND": "home.ratelimit.SharedDatabaseCache",
-        "LOCATION": "ourplaces_ratelimit",
-        # Culling starts only past this many rows (expired ones go first).
-        "OPTIONS": {"MAX_ENTRIES": 50000, "CULL_FREQUENCY": 3},
-    }
+    CACHES["ratelimit"] = RATELIMIT_DATABASE_CACHE
+
+# Sessions (staff sign-in, the admin) live in the database, never only in a
+# cache that may go away: an outage of Redis signs nobody out. Django's
+# default, stated so that nobody moves them to the cache by accident.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
