@@ -75,8 +75,49 @@ def test_database_url_selects_postgresql():
 def test_redis_url_selects_the_redis_cache():
     values = settings_in_subprocess("config.settings.dev", REDIS_URL="redis://127.0.0.1:6379/9")
 
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    # Redis only ever as a speed-up: unreachable, it answers as an empty cache.
+    assert values["cache"] == "home.cache.ResilientRedisCache"
     assert values["cache_location"] == "redis://127.0.0.1:6379/9"
+
+
+PRINT_CACHES = """
+import importlib, json, sys
+settings = importlib.import_module(sys.argv[1])
+print(json.dumps({"caches": settings.CACHES, "sessions": settings.SESSION_ENGINE}))
+"""
+
+
+@pytest.mark.parametrize("redis_url", ["", "redis://127.0.0.1:6379/9"], ids=["no Redis", "Redis"])
+def test_rate_limits_and_sessions_never_depend_on_redis_alone(redis_url):
+    """The rate limits fall back to the embedded default's table; sessions are in the database."""
+    result = run(
+        ["-c", PRINT_CACHES, "config.settings.production"],
+        **{
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+            "DJANGO_ALLOWED_HOSTS": "example.org",
+            "REDIS_URL": redis_url,
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    caches = values["caches"]
+    assert values["sessions"] == "django.contrib.sessions.backends.db"
+    database_store = {
+        "BACKEND": "home.ratelimit.SharedDatabaseCache",
+        "LOCATION": "ourplaces_ratelimit",
+    }
+    if not redis_url:
+        assert caches["ratelimit"].items() >= database_store.items()
+        return
+    ratelimit = caches["ratelimit"]
+    assert ratelimit["BACKEND"] == "home.cache.FallbackCache"
+    primary = caches[ratelimit["OPTIONS"]["PRIMARY"]]
+    assert primary["BACKEND"] == "home.cache.ResilientRedisCache"
+    assert primary["LOCATION"] == redis_url
+    assert caches[ratelimit["OPTIONS"]["FALLBACK"]].items() >= database_store.items()
+    # Short timeouts: a Redis that hangs costs a fraction of a second, once per retry period.
+    assert primary["OPTIONS"]["socket_connect_timeout"] <= 1
+    assert primary["OPTIONS"]["socket_timeout"] <= 1
 
 
 @pytest.mark.parametrize(
