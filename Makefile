@@ -51,10 +51,12 @@ lock:
 install: $(VENV)/.installed
 
 # Browser tests need Debian's Chromium (Playwright cannot download its own
-# here), Java for the Nu HTML Checker, and axe-core and vnu-jar from npm.
+# here), Java for the Nu HTML Checker, and axe-core and vnu-jar from npm; the
+# cache-outage drill starts and stops a redis-server of its own.
 install-test: $(VENV)/.installed-test node_modules/.installed
 	@command -v chromium >/dev/null 2>&1 || bash scripts/apt-install.sh chromium
 	@command -v java >/dev/null 2>&1 || bash scripts/apt-install.sh default-jre-headless
+	@command -v redis-server >/dev/null 2>&1 || bash scripts/apt-install.sh redis-server
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
