@@ -69,7 +69,7 @@ class CircuitBreaker:
         return self._down
 
     def allow(self) -> str | None:
-        """ "closed" or "probe" if the call may go to the server, None to skip it."""
+        """A call's ticket: "closed" or "probe" to go to the server, None to skip it."""
         if not self._down:
             return "closed"
         with self._lock:
@@ -86,6 +86,11 @@ class CircuitBreaker:
             if self._down:
                 self._down = False
                 logger.info("Cache %s is reachable again; using it", self.name)
+
+    def released(self, ticket: str) -> None:
+        if ticket == "probe":
+            with self._lock:
+                self._probing = False
 
     def failed(self, error: BaseException) -> None:
         with self._lock:
@@ -164,12 +169,22 @@ class ResilientRedisCache(RedisCache):
         ticket = self.breaker.allow()
         if ticket is None:
             raise CacheUnavailable(self.breaker.name)
+        answered = None
         try:
             result = getattr(super(), method)(*args, **kwargs)
+            answered = True
         except _outage_errors() as error:
+            answered = False
             self.breaker.failed(error)
             raise CacheUnavailable(self.breaker.name) from error
-        self.breaker.succeeded(ticket)
+        except Exception:
+            answered = True  # Redis answered with an error (incr of a missing key): it is up
+            raise
+        finally:
+            if answered:
+                self.breaker.succeeded(ticket)
+            elif answered is None:
+                self.breaker.released(ticket)  # interrupted: let another call probe
         return result
 
     def _or(self, default, method, *args, **kwargs):

@@ -193,6 +193,25 @@ def test_the_cache_answers_as_an_empty_cache_and_skips_redis_after_a_failure(
     assert connects == []
 
 
+def test_a_probe_that_redis_answers_with_an_error_closes_the_circuit(redis_down, monkeypatch):
+    """An incr of a missing key is Redis answering: the next calls use it again."""
+    cache = caches["default"]
+    assert cache.get("key") is None  # the connection fails: the circuit opens
+    breaker = cache.breaker
+    assert breaker.down
+
+    def missing(*args, **kwargs):
+        raise ValueError("Key not found.")
+
+    monkeypatch.setattr(resilient.RedisCache, "incr", missing)
+    monkeypatch.setattr(resilient.RedisCache, "get", lambda *args, **kwargs: "from redis")
+    breaker._retry_at = 0  # the retry period is over
+    with pytest.raises(ValueError):
+        cache.incr("counter")  # the probe
+    assert not breaker.down
+    assert cache.get("key") == "from redis"
+
+
 def test_sessions_live_in_the_database_and_staff_stay_signed_in_without_redis(
     client, admin_user, redis_down
 ):
