@@ -193,6 +193,24 @@ def test_the_cache_answers_as_an_empty_cache_and_skips_redis_after_a_failure(
     assert connects == []
 
 
+def test_a_redis_that_hangs_costs_one_timeout_then_is_skipped(db, caplog):
+    """A server that accepts connections and never answers: a miss after the read timeout."""
+    import socket
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)  # connections queue up; nothing ever reads or answers
+        url = f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
+        with cache_settings(url), caplog.at_level(logging.WARNING, logger="home.cache"):
+            cache = caches["default"]
+            assert cache.get("key", "miss") == "miss"
+            assert cache.breaker.down
+            for _ in range(10):
+                assert cache.get("key") is None
+    [warning] = outage_records(caplog)
+    assert "Timeout" in warning.getMessage()
+
+
 def test_a_probe_that_redis_answers_with_an_error_closes_the_circuit(redis_down, monkeypatch):
     """An incr of a missing key is Redis answering: the next calls use it again."""
     cache = caches["default"]
