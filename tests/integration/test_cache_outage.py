@@ -105,13 +105,16 @@ def public_pages(home_page) -> tuple[dict[str, str], object]:
     district = PlacePageFactory(title="Example District", kind=PlaceKind.DISTRICT)
     town = PlacePageFactory(parent=district, title="Example Town")
     form_page = PlaceStandardFormPageFactory(parent=town, place=town)
+    councillor = CouncillorPageFactory()
     pages = {
         "home": home_page.url,
         "standard page": StandardPageFactory(parent=home_page).url,
+        "place index": district.get_parent().url,
         "district place page": district.url,
         "place page with its open form": town.url,
         "place standard form": form_page.url,
-        "councillor page": CouncillorPageFactory().url,
+        "councillor index": councillor.get_parent().url,
+        "councillor page": councillor.url,
         "resource library": ResourceIndexPageFactory().url,
         "stories": StoryIndexPageFactory().url,
         "results": "/results/",
