@@ -16,3 +16,12 @@ def test_every_setting_from_the_environment_is_in_the_readme():
     assert names, "the settings read no environment variables: the pattern is wrong"
     missing = sorted(name for name in names if f"`{name}`" not in readme)
     assert not missing, f"Document these in the README's configuration table: {missing}"
+
+
+def test_the_configuration_table_is_one_table_with_each_setting_once():
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    tables = re.findall(r"(?:^\|.*\|\n)+", section, re.M)
+    assert len(tables) == 1, "a blank line splits the configuration table"
+    names = re.findall(r"^\| `([A-Z0-9_]+)` \|", tables[0], re.M)
+    assert len(names) == len(set(names)), sorted({n for n in names if names.count(n) > 1})
