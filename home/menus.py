@@ -436,7 +436,7 @@ def active_state(items: list[MenuItem], current_page=None, request_path: str = "
 
 
 def _state_key(states: list[str]) -> str:
-    marked = [f"{n}{state[0]}" for n, state in enumerate(states) if state]
+    marked = [f"{n}{state}" for n, state in enumerate(states) if state]
     return "-".join(marked) or "none"
 
 
