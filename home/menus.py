@@ -130,6 +130,8 @@ def _version_store() -> str:
 
 def current_version() -> str:
     """The version every menu key carries (raises if a shared cache is unreachable)."""
+    if _state["bump_pending"]:
+        bump_version()
     store = _version_store()
     if store == "process":
         return _local_version["value"]
@@ -173,11 +175,30 @@ def bump_version() -> None:
             _write_stamp(stamp_path())
         else:
             _cache().set(f"{KEY_PREFIX}:version", uuid.uuid4().hex, None)
+        _state["bump_pending"] = False
     except Exception:
-        # An unreachable cache holds nothing a visitor could see once it returns:
-        # keys written before the outage carry the old version, and any new
-        # value is written with a fresh version read after it returns.
-        logger.warning("Could not bump the menu cache version", exc_info=True)
+        # The shared store is unreachable: the old version would outlive it
+        # with stale fragments, so this process bumps again on its next
+        # request that reaches the store (see current_version).
+        _state["bump_pending"] = True
+        _log_outage("Could not renew the menu cache version")
+
+
+#: Per process: a bump that could not reach the store, and whether the
+#: current outage has been logged (once per outage, not per request).
+_state = {"bump_pending": False, "outage_logged": False}
+
+
+def _log_outage(message: str) -> None:
+    if not _state["outage_logged"]:
+        _state["outage_logged"] = True
+        logger.warning("%s; menus are built from the database until it returns", message)
+
+
+def _store_reached() -> None:
+    if _state["outage_logged"]:
+        _state["outage_logged"] = False
+        logger.info("Menu cache reachable again")
 
 
 def invalidate(**kwargs) -> None:
@@ -462,10 +483,11 @@ def _menus_for_request(request) -> RenderedMenus:
             data = build_menu_data(site_id, request)
             _cache().set(key, data, CACHE_TIMEOUT)
         result = RenderedMenus(version, site_id, data)
+        _store_reached()
     except Exception:
         if not _is_cache_error():
             raise
-        logger.warning("Menu cache unavailable; building the menus from the database")
+        _log_outage("Menu cache unreachable")
         site_id = site_id_for_request(request)
         result = RenderedMenus(None, site_id, build_menu_data(site_id, request))
     if request is not None:
@@ -496,13 +518,14 @@ def _render_cached(request, name, version, site_id, states, template, context) -
     try:
         html = _cache().get(key)
     except Exception:
-        html = None
+        _log_outage("Menu cache unreachable")
+        return render_to_string(template, context)
     if html is None:
         html = render_to_string(template, context)
         try:
             _cache().set(key, html, CACHE_TIMEOUT)
         except Exception:
-            logger.warning("Could not store the %s menu in the cache", name)
+            _log_outage("Menu cache unreachable")
     return html
 
 

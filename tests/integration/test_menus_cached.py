@@ -365,21 +365,45 @@ def test_settings_edited_in_the_admin_show_in_the_next_get(client, admin_client,
     assert "Privacy notice</a></li>" not in footer(html).split("About this site")[1]
 
 
+class FlakyCache:
+    """The default cache, unreachable while `down` is set (as Redis stopped would be)."""
+
+    def __init__(self, cache):
+        self.cache = cache
+        self.down = False
+
+    def __getattr__(self, name):
+        if self.down:
+            raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+        return getattr(self.cache, name)
+
+
 @pytest.mark.django_db
-def test_a_cache_that_cannot_be_reached_costs_the_cache_not_the_page(client, content, monkeypatch):
-    class Broken:
-        def __getattr__(self, name):
-            def fail(*args, **kwargs):
-                raise ConnectionError("cache unreachable")
+def test_a_cache_outage_costs_the_cache_not_the_page_nor_the_next_edit(
+    client, content, monkeypatch, caplog
+):
+    from django.core.cache import caches
 
-            return fail
-
-    monkeypatch.setattr(menus, "_cache", lambda: Broken())
+    flaky = FlakyCache(caches["default"])
+    monkeypatch.setattr(menus, "_cache", lambda: flaky)
     monkeypatch.setattr(menus, "_version_store", lambda: "cache")
+    assert ">About<" in main_nav(page_html(client, "/"))
 
-    html = page_html(client, content.team.url)
-    assert 'aria-current="true"' in link(main_nav(html), "About")
-    assert "Contact Example Council" in footer(html)
+    flaky.down = True
+    about = content.about.specific
+    about.title = "About the programme"
+    about.save_revision().publish()  # the version cannot be renewed now
+    for _ in range(3):
+        html = page_html(client, content.team.url)
+        assert 'aria-current="true"' in link(main_nav(html), "About the programme")
+        assert "Contact Example Council" in footer(html)
+    outage_logs = [r for r in caplog.records if r.name == "home.menus" and r.levelname == "WARNING"]
+    assert len(outage_logs) == 1, "an outage is logged once, not per request"
+
+    flaky.down = False
+    # The fragments cached before the outage must not come back.
+    nav = main_nav(page_html(client, "/"))
+    assert "About the programme" in nav and ">About<" not in nav
 
 
 # --------------------------------------------------------------------------
