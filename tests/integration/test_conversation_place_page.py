@@ -61,7 +61,7 @@ def test_place_page_queries_are_the_same_with_1_and_50_stories_and_groups(client
         return build
 
     count = assert_same_query_count(
-        make(1), make(49), lambda: client.get(place.url), max_queries=40
+        make(1), make(49), lambda: client.get(place.url), max_queries=33
     )
     html = client.get(place.url).content.decode()
     assert html.count('class="card group-card"') == 50

@@ -116,7 +116,7 @@ def test_the_index_uses_the_same_queries_for_10_and_69_councillors(index, client
         response = client.get(index.url)
         assert response.status_code == 200
 
-    assert_same_query_count(make(10), make(59), render, max_queries=24)
+    assert_same_query_count(make(10), make(59), render, max_queries=17)
     assert CouncillorPage.objects.live().count() == 69
     response = client.get(index.url, {"ward": wards[0].code})
     assert response.context["councillors"].paginator.count == 4  # 1 of the 10 and 3 of the 59

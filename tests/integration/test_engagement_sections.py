@@ -112,7 +112,7 @@ def test_place_page_queries_stay_constant_as_responses_and_questions_grow(client
         response = client.get(place.url)
         assert response.status_code == 200
 
-    assert_same_query_count(make_small, make_large, render, max_queries=40)
+    assert_same_query_count(make_small, make_large, render, max_queries=29)
 
 
 def test_home_page_queries_stay_constant_as_engagements_grow(client, home_page):
@@ -124,7 +124,7 @@ def test_home_page_queries_stay_constant_as_engagements_grow(client, home_page):
             PlaceStandardFormPageFactory()
 
     assert_same_query_count(
-        make_small, make_large, lambda: client.get(home_page.url), max_queries=40
+        make_small, make_large, lambda: client.get(home_page.url), max_queries=7
     )
 
 

@@ -11,7 +11,7 @@ from tests.factories.places import PlacePageFactory
 from tests.helpers.queries import assert_same_query_count
 
 #: The home page's whole render, header and footer menus included.
-HOME_PAGE_MAX_QUERIES = 20
+HOME_PAGE_MAX_QUERIES = 11
 
 
 @pytest.mark.django_db

@@ -504,7 +504,7 @@ def test_overview_queries_stay_constant_from_2_to_12_places(client, home_page):
         add_places(2),
         add_places(10),
         lambda: client.get(reverse("insight_overview")),
-        max_queries=20,
+        max_queries=3,
     )
     for name in ("insight_district_csv", "insight_district_json"):
         assert count_queries(lambda n=name: client.get(reverse(n))) <= 4
@@ -534,9 +534,9 @@ def test_results_page_queries_are_bounded_as_responses_and_rounds_grow(
             HighlightedComment.objects.create(insight=insight, comment=comment)
 
     count = assert_same_query_count(
-        small, large, lambda: client.get(results_url(place, 2)), max_queries=20
+        small, large, lambda: client.get(results_url(place, 2)), max_queries=8
     )
-    assert count <= 20
+    assert count <= 8
 
 
 def test_place_section_queries_do_not_grow_with_rounds(client, home_page):

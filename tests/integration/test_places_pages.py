@@ -119,7 +119,7 @@ def test_place_index_queries_do_not_grow_with_places(client, place_index):
         return lambda: create_places(place_index, count, kind=PlaceKind.TOWN, wards=[ward])
 
     assert_same_query_count(
-        make(10), make(490), lambda: client.get(place_index.url), max_queries=30
+        make(10), make(490), lambda: client.get(place_index.url), max_queries=12
     )
 
 
@@ -139,4 +139,4 @@ def test_place_page_queries_do_not_grow_with_places(client, place_index):
 
         return _make
 
-    assert_same_query_count(make(10), make(490), lambda: client.get(town.url), max_queries=38)
+    assert_same_query_count(make(10), make(490), lambda: client.get(town.url), max_queries=32)

@@ -269,5 +269,5 @@ def test_library_query_count_is_the_same_with_20_and_500_resources(client, libra
         assert response.status_code == 200
         assert len(response.context["resources"]) == 12
 
-    assert_same_query_count(make_small, make_large, render, max_queries=25)
+    assert_same_query_count(make_small, make_large, render, max_queries=17)
     assert client.get(url).context["paginator"].count == 500
