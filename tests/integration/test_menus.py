@@ -15,18 +15,7 @@ from wagtailmenus.models import FlatMenu, MainMenu
 
 from tests.factories.home import StandardPageFactory
 from tests.factories.menus import FlatMenuFactory, FlatMenuItemFactory, set_main_menu
-
-
-def main_nav(html: str) -> str:
-    match = re.search(r'<nav class="main-nav" aria-label="Main">.*?</nav>', html, re.S)
-    assert match, "The main menu is not on the page"
-    return match.group(0)
-
-
-def nav_link(nav: str, text: str) -> str:
-    match = re.search(rf"<a [^>]*>{re.escape(text)}</a>", nav)
-    assert match, f"No link '{text}' in the menu"
-    return match.group(0)
+from tests.helpers.menus import main_nav, nav_link
 
 
 @pytest.mark.django_db

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from tests.factories.councillor_pages import CouncillorIndexPageFactory
 from tests.factories.home import StandardPageFactory
 from tests.factories.menus import FlatMenuFactory, FlatMenuItemFactory, set_main_menu
 from tests.factories.places import PlaceIndexPageFactory, PlacePageFactory, create_places
+from tests.helpers.menus import footer, main_nav, nav_link
 from tests.helpers.queries import capture_queries
 
 #: What menus and settings read: none of it may appear on a warm request.
@@ -98,24 +98,6 @@ def build_content(home_page) -> Content:
 @pytest.fixture
 def content(home_page) -> Content:
     return build_content(home_page)
-
-
-def main_nav(html: str) -> str:
-    match = re.search(r'<nav class="main-nav" aria-label="Main">.*?</nav>', html, re.S)
-    assert match, "The main menu is not on the page"
-    return match.group(0)
-
-
-def footer(html: str) -> str:
-    match = re.search(r'<footer class="site-footer">.*?</footer>', html, re.S)
-    assert match, "The footer is not on the page"
-    return match.group(0)
-
-
-def link(nav: str, text: str) -> str:
-    match = re.search(rf"<a [^>]*>{re.escape(text)}</a>", nav)
-    assert match, f"No link '{text}' in:\n{nav}"
-    return match.group(0)
 
 
 def page_html(client, url: str, status: int = 200) -> str:
@@ -188,7 +170,7 @@ def test_menus_and_settings_cost_no_query_once_warm(content, django_assert_num_q
         html = template.render({"page": content.team}, request)
 
     assert html.startswith("Example Council")
-    assert 'aria-current="true"' in link(main_nav(html), "About")
+    assert 'aria-current="true"' in nav_link(main_nav(html), "About")
     assert "Contact Example Council" in html
 
 
@@ -201,23 +183,23 @@ def test_menus_and_settings_cost_no_query_once_warm(content, django_assert_num_q
 def test_current_page_and_section_stay_right_from_the_cache(client, content):
     for _ in range(2):  # the second round is served from the cache
         nav = main_nav(page_html(client, content.about.url))
-        assert 'aria-current="page"' in link(nav, "About")
-        assert "aria-current" not in link(nav, "Places")
+        assert 'aria-current="page"' in nav_link(nav, "About")
+        assert "aria-current" not in nav_link(nav, "Places")
 
         nav = main_nav(page_html(client, content.team.url))
-        assert 'aria-current="true"' in link(nav, "About")
-        assert "aria-current" not in link(nav, "Places")
+        assert 'aria-current="true"' in nav_link(nav, "About")
+        assert "aria-current" not in nav_link(nav, "Places")
 
         nav = main_nav(page_html(client, content.town.url))
-        assert "aria-current" not in link(nav, "About")
-        assert 'aria-current="true"' in link(nav, "Places")
+        assert "aria-current" not in nav_link(nav, "About")
+        assert 'aria-current="true"' in nav_link(nav, "Places")
 
         nav = main_nav(page_html(client, "/"))
         assert "aria-current" not in nav
 
         html = page_html(client, content.privacy.url)
-        assert 'aria-current="page"' in link(footer(html), "Privacy notice")
-        assert "aria-current" not in link(footer(html), "Accessibility statement")
+        assert 'aria-current="page"' in nav_link(footer(html), "Privacy notice")
+        assert "aria-current" not in nav_link(footer(html), "Accessibility statement")
         assert "aria-current" not in main_nav(html)
 
 
@@ -226,7 +208,7 @@ def test_a_view_that_is_not_a_page_marks_items_by_its_path(client, content):
     nav = main_nav(page_html(client, reverse("search")))
     assert "aria-current" not in nav
     html = page_html(client, "/contact/", 404)
-    assert 'aria-current="page"' in link(footer(html), "Contact us")
+    assert 'aria-current="page"' in nav_link(footer(html), "Contact us")
 
 
 # --------------------------------------------------------------------------
@@ -242,7 +224,7 @@ def test_publishing_a_page_shows_in_the_next_get(client, content):
     about.save_revision().publish()
 
     nav = main_nav(page_html(client, "/"))
-    assert f'href="{content.about.url}"' in link(nav, "About the programme")
+    assert f'href="{content.about.url}"' in nav_link(nav, "About the programme")
 
 
 @pytest.mark.django_db
@@ -263,7 +245,7 @@ def test_moving_a_page_shows_in_the_next_get(client, content):
     moved = Page.objects.get(pk=content.about.pk)
     nav = main_nav(page_html(client, "/"))
     assert f'href="{old_url}"' not in nav
-    assert f'href="{moved.url}"' in link(nav, "About")
+    assert f'href="{moved.url}"' in nav_link(nav, "About")
 
 
 @pytest.mark.django_db
@@ -290,7 +272,7 @@ def test_main_menu_edited_in_the_admin_shows_in_the_next_get(client, admin_clien
     assert response.status_code == 302
 
     nav = main_nav(page_html(client, "/"))
-    assert f'href="{content.about.url}"' in link(nav, "Who we are")
+    assert f'href="{content.about.url}"' in nav_link(nav, "Who we are")
     assert "Council website" not in nav and ">About<" not in nav
 
 
@@ -395,7 +377,7 @@ def test_a_cache_outage_costs_the_cache_not_the_page_nor_the_next_edit(
     about.save_revision().publish()  # the version cannot be renewed now
     for _ in range(3):
         html = page_html(client, content.team.url)
-        assert 'aria-current="true"' in link(main_nav(html), "About the programme")
+        assert 'aria-current="true"' in nav_link(main_nav(html), "About the programme")
         assert "Contact Example Council" in footer(html)
     outage_logs = [r for r in caplog.records if r.name == "home.menus" and r.levelname == "WARNING"]
     assert len(outage_logs) == 1, "an outage is logged once, not per request"
@@ -482,7 +464,7 @@ def test_two_servers_see_an_event_made_by_a_third_process(store, tmp_path):
             status, html = client.request("GET", "/")
             assert status == 200
             nav = main_nav(html)
-            assert f'href="{about_url}"' in link(nav, "About the programme")
+            assert f'href="{about_url}"' in nav_link(nav, "About the programme")
             assert '<a href="/cookies/">Cookie settings</a>' in footer(html)
     finally:
         for server in servers:
