@@ -38,8 +38,11 @@ Where the version lives decides who sees a bump:
 - a test database in memory is seen by one process only: its version stays
   in that process.
 
-If the cache cannot be reached, the menus are built from the database for
-that request: a cache outage costs speed, never the page.
+If the cache cannot be reached (home.cache.ResilientRedisCache, which logs
+the outage once), the menus are built from the database for that request: a
+cache outage costs speed, never the page. A bump that could not reach Redis
+is retried by this process before it next reads the version, so fragments
+cached before the outage never come back after it.
 """
 
 from __future__ import annotations
@@ -84,6 +87,21 @@ PROCESS_LOCAL_BACKENDS = (
 
 def _cache():
     return caches[CACHE_ALIAS]
+
+
+def _strict(method: str, *args):
+    """Call the cache so that an unreachable server raises instead of answering as empty.
+
+    home.cache.ResilientRedisCache answers as an empty cache during an outage
+    (and logs it); for the version, a silent miss is not enough: a bump that
+    did not reach Redis must be retried (see bump_version), so go through
+    its `attempt`, which raises CacheUnavailable.
+    """
+    cache = _cache()
+    attempt = getattr(cache, "attempt", None)
+    if attempt is not None:
+        return attempt(method, *args)
+    return getattr(cache, method)(*args)
 
 
 # --------------------------------------------------------------------------
@@ -142,12 +160,18 @@ def current_version() -> str:
         except FileNotFoundError:
             return _write_stamp(path)
     key = f"{KEY_PREFIX}:version"
-    version = _cache().get(key)
+    version = _strict("get", key)
     if version is None:
         # add() so that two processes starting at once agree on one value.
-        _cache().add(key, uuid.uuid4().hex, None)
-        version = _cache().get(key)
+        _strict("add", key, uuid.uuid4().hex, None)
+        version = _strict("get", key)
+    if version is None:
+        raise CacheUnreachable("the menu version could not be stored")
     return version
+
+
+class CacheUnreachable(Exception):
+    """The shared cache holds no version: build the menus from the database."""
 
 
 def _write_stamp(path: Path) -> str:
@@ -174,14 +198,14 @@ def bump_version() -> None:
         elif store == "file":
             _write_stamp(stamp_path())
         else:
-            _cache().set(f"{KEY_PREFIX}:version", uuid.uuid4().hex, None)
+            _strict("set", f"{KEY_PREFIX}:version", uuid.uuid4().hex, None)
         _state["bump_pending"] = False
-    except Exception:
+    except Exception as error:
         # The shared store is unreachable: the old version would outlive it
         # with stale fragments, so this process bumps again on its next
         # request that reaches the store (see current_version).
         _state["bump_pending"] = True
-        _log_outage("Could not renew the menu cache version")
+        _log_outage("Could not renew the menu cache version", error)
 
 
 #: Per process: a bump that could not reach the store, and whether the
@@ -189,10 +213,19 @@ def bump_version() -> None:
 _state = {"bump_pending": False, "outage_logged": False}
 
 
-def _log_outage(message: str) -> None:
+def _log_outage(message: str, error: BaseException | None = None) -> None:
+    if _is_logged_by_the_backend(error):
+        return
     if not _state["outage_logged"]:
         _state["outage_logged"] = True
         logger.warning("%s; menus are built from the database until it returns", message)
+
+
+def _is_logged_by_the_backend(error) -> bool:
+    """home.cache logs its own outages (once each): say nothing more about them."""
+    from home.cache import CacheUnavailable
+
+    return isinstance(error, CacheUnavailable | CacheUnreachable)
 
 
 def _store_reached() -> None:
@@ -484,10 +517,10 @@ def _menus_for_request(request) -> RenderedMenus:
             _cache().set(key, data, CACHE_TIMEOUT)
         result = RenderedMenus(version, site_id, data)
         _store_reached()
-    except Exception:
+    except Exception as error:
         if not _is_cache_error():
             raise
-        _log_outage("Menu cache unreachable")
+        _log_outage("Menu cache unreachable", error)
         site_id = site_id_for_request(request)
         result = RenderedMenus(None, site_id, build_menu_data(site_id, request))
     if request is not None:
@@ -517,15 +550,15 @@ def _render_cached(request, name, version, site_id, states, template, context) -
     key = f"{KEY_PREFIX}:{version}:{site_id}:{name}:{_state_key(states)}"
     try:
         html = _cache().get(key)
-    except Exception:
-        _log_outage("Menu cache unreachable")
+    except Exception as error:
+        _log_outage("Menu cache unreachable", error)
         return render_to_string(template, context)
     if html is None:
         html = render_to_string(template, context)
         try:
             _cache().set(key, html, CACHE_TIMEOUT)
-        except Exception:
-            _log_outage("Menu cache unreachable")
+        except Exception as error:
+            _log_outage("Menu cache unreachable", error)
     return html
 
 

@@ -382,6 +382,74 @@ def test_a_cache_outage_costs_the_cache_not_the_page_nor_the_next_edit(
     assert "About the programme" in nav and ">About<" not in nav
 
 
+@pytest.fixture
+def redis_cache():
+    """The default cache as production has it with REDIS_URL (home.cache.ResilientRedisCache),
+    under a key prefix of this test's own, removed afterwards."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    from home import cache as resilient
+    from tests.helpers.servers import (
+        redis_unavailable_reason,
+        redis_url_for_tests,
+        unique_cache_prefix,
+    )
+
+    url = redis_url_for_tests()
+    reason = redis_unavailable_reason(url)
+    if reason:
+        pytest.skip(reason)
+    prefix = unique_cache_prefix()
+    default = {
+        "BACKEND": "home.cache.ResilientRedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": prefix,
+        "OPTIONS": {"retry_after": 60},
+    }
+    resilient.reset_breakers()
+    try:
+        with override_settings(CACHES={**settings.CACHES, "default": default}):
+            yield
+    finally:
+        resilient.reset_breakers()
+        import redis
+
+        server = redis.Redis.from_url(url)
+        keys = list(server.scan_iter(match=f"{prefix}:*"))
+        if keys:
+            server.delete(*keys)
+
+
+@pytest.mark.django_db
+def test_with_redis_an_edit_made_during_an_outage_shows_once_redis_returns(
+    client, content, redis_cache, caplog
+):
+    from django.core.cache import caches
+
+    assert menus._version_store() == "cache"
+    assert ">About<" in main_nav(page_html(client, "/"))
+    breaker = caches["default"].breaker
+
+    # Redis stops answering (the circuit opens as on a refused connection).
+    breaker.failed(ConnectionError("Connection refused"))
+    about = content.about.specific
+    about.title = "About the programme"
+    about.save_revision().publish()
+    for _ in range(3):
+        html = page_html(client, content.team.url)
+        assert 'aria-current="true"' in nav_link(main_nav(html), "About the programme")
+        assert "Contact Example Council" in footer(html)
+    warnings = [r.name for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == ["home.cache"], "home.cache logs the outage, once; the menus add nothing"
+
+    # Redis answers again: the version is renewed before anything is read from it.
+    breaker.succeeded("probe")
+    nav = main_nav(page_html(client, "/"))
+    assert "About the programme" in nav and ">About<" not in nav
+    assert caches["default"].get(f"{menus.KEY_PREFIX}:version") is not None
+
+
 # --------------------------------------------------------------------------
 # Two processes (drill)
 # --------------------------------------------------------------------------
