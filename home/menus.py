@@ -240,13 +240,6 @@ def invalidate(**kwargs) -> None:
     transaction.on_commit(bump_version)
 
 
-def _page_deleted(sender, instance, **kwargs):
-    # post_delete is sent for every model in a page's inheritance chain;
-    # Page's own row is enough.
-    if type(instance) is Page or sender is Page:
-        invalidate()
-
-
 def connect_signals() -> None:
     """Connect the events that change what menus and settings show (HomeConfig.ready)."""
     from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -257,7 +250,8 @@ def connect_signals() -> None:
     page_published.connect(invalidate, dispatch_uid="home-menus-published")
     page_unpublished.connect(invalidate, dispatch_uid="home-menus-unpublished")
     post_page_move.connect(invalidate, dispatch_uid="home-menus-moved")
-    post_delete.connect(_page_deleted, sender=Page, dispatch_uid="home-menus-page-deleted")
+    # Sent for Page's own row whatever the page type (and for each descendant).
+    post_delete.connect(invalidate, sender=Page, dispatch_uid="home-menus-page-deleted")
     for model in (MainMenu, MainMenuItem, FlatMenu, FlatMenuItem, OrganisationSettings, Site):
         name = model._meta.label_lower
         post_save.connect(invalidate, sender=model, dispatch_uid=f"home-menus-save-{name}")
