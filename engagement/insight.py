@@ -2,12 +2,14 @@
 
 `count_in` adds one accepted response to its place and round's tally (or,
 with `sign=-1`, takes it out) with a few UPDATE ... SET n = n + 1 queries,
-the same however many responses the place already has. It runs in the
-transaction that stores the response, and when a response changes status or
-is deleted (`engagement.signals`). Row locks taken by those UPDATEs, always
-the round's row first and then its themes, make concurrent responses count
-in turn. `recount` rebuilds one round's tally from the responses themselves:
-the repair tool (`manage.py recount_insight`) and the tests' reference.
+the same however many responses (and themes) the place already has. It runs
+last in the transaction that stores the response, and when a response changes
+status or is deleted (`engagement.signals`). Row locks taken by those
+UPDATEs, always the round's row first and then its themes, make concurrent
+responses about one place count in turn; being last, they are held only for
+the theme rows' two statements and the COMMIT, so the queue stays short.
+`recount` rebuilds one round's tally from the responses themselves: the
+repair tool (`manage.py recount_insight`) and the tests' reference.
 
 Public pages and open data never read figures from here: they go through
 `engagement.disclosure`, which reads the tallies' published copy and
@@ -54,11 +56,17 @@ def count_in(submission, answers=None, *, sign: int = 1, place_id=None, round_nu
     if answers is None:
         answers = list(submission.scores.values_list("theme", "score", "comment"))
     refresh_at = min_responses() - 1  # the counter before this change
-    with transaction.atomic():
+    # Part of the caller's transaction when there is one (no savepoint: it is
+    # all or nothing with the response), and meant to be its last statements.
+    with transaction.atomic(savepoint=False):
+        # Neither the INSERT (nothing to do when the row exists) nor the SELECT
+        # locks the row; the first UPDATE does, until the caller commits.
         RoundTally.objects.bulk_create(
             [RoundTally(place_id=place_id, round_number=round_number)], ignore_conflicts=True
         )
         this_round = RoundTally.objects.filter(place_id=place_id, round_number=round_number)
+        tally_id = this_round.values_list("pk", flat=True).get()
+        this_round = RoundTally.objects.filter(pk=tally_id)
         responses = F("responses") + sign
         participants = F("participants") + sign * submission.participants
         refresh = Q(unpublished_changes__gte=refresh_at)
@@ -77,7 +85,9 @@ def count_in(submission, answers=None, *, sign: int = 1, place_id=None, round_nu
         themes = {theme for theme, _score, _comment in answers}
         if not themes:
             return
-        tally_id = this_round.values_list("pk", flat=True).get()
+        # New theme rows are inserted only while holding the round row's lock,
+        # so two responses never wait on each other's uncommitted inserts
+        # (which, in the other order, would be a deadlock).
         ThemeTally.objects.bulk_create(
             [ThemeTally(round_tally_id=tally_id, theme=theme) for theme in sorted(themes)],
             ignore_conflicts=True,

@@ -24,6 +24,7 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
@@ -33,6 +34,7 @@ from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from engagement.themes import (
     DEFAULT_TOOL_VERSION,
@@ -183,7 +185,10 @@ class PlaceStandardFormPage(AbstractEmailForm):
     parent_page_types = ["engagement.EngagementIndexPage", "places.PlacePage"]
     subpage_types = []
     template = "pages/engagement/place_standard_form_page.html"
-    landing_page_template = "pages/engagement/place_standard_form_page_landing.html"
+    #: The light page a successful POST redirects to (Post/Redirect/Get).
+    landing_page_template = "pages/engagement/place_standard_form_confirmation.html"
+    #: Its path under the form page's own URL.
+    CONFIRMATION_PATH = "thank-you"
 
     content_panels = [
         *AbstractEmailForm.content_panels,
@@ -249,6 +254,18 @@ class PlaceStandardFormPage(AbstractEmailForm):
         url = reverse("engagement_submission_modeladmin_index")
         return redirect(f"{url}?form_page__page_ptr__exact={self.pk}")
 
+    def route(self, request, path_components):
+        # The confirmation is a route of this page (it has no child pages), so
+        # it is served under the page's own privacy and site rules.
+        if path_components == [self.CONFIRMATION_PATH]:
+            if not self.live:
+                raise Http404
+            return RouteResult(self, kwargs={"confirmation": True})
+        return super().route(request, path_components)
+
+    def confirmation_url(self, request=None) -> str:
+        return f"{self.get_url(request=request)}{self.CONFIRMATION_PATH}/"
+
     @ratelimit.limit_posts(
         lambda page: f"engagement-form-{page.pk}",
         setting=("ENGAGEMENT_RATE_LIMIT", "ENGAGEMENT_RATE_LIMIT_WINDOW"),
@@ -296,7 +313,16 @@ class SubmissionQuerySet(models.QuerySet):
 
 
 class Submission(models.Model):
-    """One response to a Place Standard form, from any channel."""
+    """One response to a Place Standard form, from any channel.
+
+    Not in Wagtail's reference index (`wagtail_reference_index_ignore`):
+    otherwise every stored response would queue an `update_reference_index_task`
+    (its keys to the form page and the place make it "indexable"), work per
+    POST that only ever listed responses as "usages" of a page, which the
+    engagement admin does already.
+    """
+
+    wagtail_reference_index_ignore = True
 
     form_page = models.ForeignKey(
         PlaceStandardFormPage, on_delete=models.PROTECT, related_name="submissions"
@@ -381,6 +407,8 @@ class ThemeScore(models.Model):
     decision.
     """
 
+    wagtail_reference_index_ignore = True  # see Submission
+
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="scores")
     theme = models.CharField(max_length=40, choices=THEME_CHOICES)
     score = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -445,6 +473,8 @@ class FollowUpContact(models.Model):
     was given on, which was open from `opens_at` to `closes_at`), and its
     delete-after date is the same for everyone on that engagement.
     """
+
+    wagtail_reference_index_ignore = True  # see Submission
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     form_page = models.ForeignKey(

@@ -18,7 +18,15 @@ from engagement.models import (
 logger = logging.getLogger(__name__)
 
 
-def _create(form_page, form, **fields):
+def _create(form_page, form, *, contact=None, **fields):
+    """Store one response in the current transaction, in a constant number of queries.
+
+    One INSERT for the response, one bulk INSERT for its theme rows, one for
+    a follow-up contact if given, and the tally last: its UPDATEs lock the
+    place's tally rows (round row first, then its themes), so concurrent
+    responses about the same place wait for each other only between those
+    UPDATEs and the COMMIT right after them, not while the rest is written.
+    """
     submission = Submission.objects.create(
         form_page=form_page,
         place_id=form_page.place_id,
@@ -33,8 +41,11 @@ def _create(form_page, form, **fields):
         ThemeScore(submission=submission, theme=key, score=score, comment=comment)
         for key, score, comment in answers
     )
+    if contact is not None:
+        FollowUpContact.objects.create(form_page=form_page, **contact)
     if submission.status == Status.ACCEPTED:
         count_in(submission, answers)
+    submission.answered = sum(score is not None for _key, score, _comment in answers)
     return submission
 
 
@@ -44,35 +55,32 @@ def save_online_submission(form_page, form):
     Online responses are accepted at once: the honeypot and the rate limit
     keep bots out, and staff can mark a response as spam afterwards, which
     takes it out of results. A resent form (same token) returns the response
-    already stored instead of storing it twice.
+    already stored instead of storing it twice: the token's unique constraint
+    refuses the copy, so the first copy costs no query to look for it.
     """
     token = form.cleaned_data.get("token")
-    if token is not None:
-        existing = Submission.objects.filter(token=token).first()
-        if existing is not None:
-            return existing
+    email = form.cleaned_data.get("follow_up_email")
+    contact = None
+    if email and form.cleaned_data.get("follow_up_consent"):
+        contact = {"email": email, "consent_version": CURRENT_CONSENT_VERSION}
     try:
         with transaction.atomic():
             submission = _create(
                 form_page,
                 form,
+                contact=contact,
                 channel=Channel.ONLINE,
                 tool_version=form.tool.key,
                 status=Status.ACCEPTED,
                 token=token,
             )
-            email = form.cleaned_data.get("follow_up_email")
-            if email and form.cleaned_data.get("follow_up_consent"):
-                FollowUpContact.objects.create(
-                    form_page=form_page, email=email, consent_version=CURRENT_CONSENT_VERSION
-                )
     except IntegrityError:
-        # Two copies of one form raced each other: the other one was stored.
+        # A resent form, or two copies of one form racing: the other one was stored.
         if token is not None and (existing := Submission.objects.filter(token=token).first()):
             return existing
         raise
     if form_page.to_address:
-        transaction.on_commit(lambda: _notify(form_page, submission))
+        transaction.on_commit(lambda: _notify(form_page, submission.answered))
     return submission
 
 
@@ -96,11 +104,10 @@ def save_staff_submission(form_page, form, user):
         )
 
 
-def _notify(form_page, submission):
+def _notify(form_page, answered):
     """Tell the notification address a response arrived: counts only, no personal data."""
     from home.mail import send_email_later
 
-    answered = submission.scores.filter(score__isnull=False).count()
     send_email_later(
         subject=form_page.subject or f"New Place Standard response: {form_page.title}",
         body=f"A new response to '{form_page.title}' arrived with {answered} themes scored.\n"

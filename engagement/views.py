@@ -5,11 +5,13 @@ import logging
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from engagement.forms import build_staff_form_class
+from engagement.insight import min_responses
 from engagement.models import PlaceStandardFormPage
 from engagement.services import save_staff_submission
 
@@ -22,7 +24,7 @@ HONEYPOT_MESSAGE = (
 )
 
 
-def serve_form_page(page, request, *args, **kwargs):
+def serve_form_page(page, request, *args, confirmation=False, **kwargs):
     """GET shows the form (or says it is closed); POST checks, then stores or re-renders.
 
     Every refusal is a page that says what happened: 403 when the form is
@@ -30,7 +32,15 @@ def serve_form_page(page, request, *args, **kwargs):
     a flood of broken posts is limited too), 400 with the person's answers
     kept when something needs fixing. PlaceStandardFormPage.serve wraps this
     in home.ratelimit.limit_posts.
+
+    Post/Redirect/Get: answers stored (or a resent copy of answers already
+    stored) answer 303 to the form's light confirmation page
+    (`PlaceStandardFormPage.confirmation_url`), which says nothing about the
+    response and is the same page for everyone, so reloading it or going
+    back never posts again.
     """
+    if confirmation:
+        return serve_confirmation(page, request)
     context = page.get_context(request, *args, **kwargs)
     is_open = page.is_open()
     context.update({"is_open": is_open, "not_yet_open": page.has_not_opened(), "form": None})
@@ -56,9 +66,32 @@ def serve_form_page(page, request, *args, **kwargs):
         return TemplateResponse(request, template, context, status=400)
 
     if form.is_valid():
-        submission = page.process_form_submission(form)
-        return page.render_landing_page(request, submission, *args, **kwargs)
+        page.process_form_submission(form)
+        return redirect_after_post(page.confirmation_url(request))
     return TemplateResponse(request, template, context, status=400)
+
+
+def redirect_after_post(url):
+    response = redirect(url)
+    response.status_code = 303  # See Other: the browser GETs it, never posts again
+    return response
+
+
+def serve_confirmation(page, request):
+    """The thank-you page: small, the same for everyone, nothing about any response."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    place = page.place
+    context = {
+        "page": page,
+        "self": page,
+        "place": place,
+        "results_url": reverse("insight_results", args=[page.place_id, page.round_number])
+        if page.place_id
+        else "",
+        "minimum": min_responses(),
+    }
+    return TemplateResponse(request, page.landing_page_template, context)
 
 
 def _require(request, perm):

@@ -86,8 +86,10 @@ def test_valid_answers_are_stored_whole(client, form_page):
         follow_up_consent="on",
     )
     response = client.post(form_page.url, data)
-    assert response.status_code == 200
-    assert "Thank you" in response.content.decode()
+    # Post/Redirect/Get: to the form's confirmation page, nothing about the response in the URL.
+    assert response.status_code == 303
+    assert response["Location"] == f"{form_page.url}thank-you/"
+    assert "Thank you" in client.get(response["Location"]).content.decode()
 
     submission = Submission.objects.get()
     assert submission.form_page_id == form_page.pk
@@ -120,8 +122,10 @@ def test_valid_answers_are_stored_whole(client, form_page):
 
 def test_resending_the_same_form_stores_it_once(client, form_page):
     data = answers(form_page)
-    assert client.post(form_page.url, data).status_code == 200
-    assert client.post(form_page.url, data).status_code == 200
+    first = client.post(form_page.url, data)
+    again = client.post(form_page.url, data)  # a double click: to the same confirmation
+    assert (first.status_code, again.status_code) == (303, 303)
+    assert first["Location"] == again["Location"] == f"{form_page.url}thank-you/"
     assert Submission.objects.count() == 1
     assert ThemeScore.objects.count() == 2
 
@@ -168,7 +172,7 @@ def test_over_long_comment_is_refused(client, form_page):
 def test_a_thousand_characters_with_line_breaks_fit(client, form_page):
     comment = ("a" * 99 + "\r\n") * 9 + "a" * 100  # 1,000 characters, as browsers count
     response = client.post(form_page.url, answers(form_page, natural_space_comment=comment))
-    assert response.status_code == 200
+    assert response.status_code == 303
     assert len(ThemeScore.objects.get(theme="natural_space").comment) == 1000
 
 
@@ -249,7 +253,7 @@ def test_post_from_the_page_is_accepted_without_a_csrf_token(form_page):
         HTTP_SEC_FETCH_SITE="same-origin",
         HTTP_ORIGIN="http://testserver",
     )
-    assert response.status_code == 200
+    assert response.status_code == 303
     assert Submission.objects.count() == 1
 
 
@@ -266,7 +270,7 @@ def test_filled_honeypot_stores_nothing_and_says_why(client, form_page):
 def test_rate_limit_refuses_with_429_and_keeps_answers(client, form_page, settings):
     settings.ENGAGEMENT_RATE_LIMIT = 3
     for _ in range(3):
-        assert client.post(form_page.url, answers(form_page)).status_code == 200
+        assert client.post(form_page.url, answers(form_page)).status_code == 303
     response = client.post(form_page.url, answers(form_page))
     html = response.content.decode()
     assert response.status_code == 429
@@ -277,14 +281,14 @@ def test_rate_limit_refuses_with_429_and_keeps_answers(client, form_page, settin
     assert Submission.objects.count() == 3
     # Another form has its own allowance.
     other = PlaceStandardFormPageFactory()
-    assert client.post(other.url, answers(other)).status_code == 200
+    assert client.post(other.url, answers(other)).status_code == 303
 
 
 def test_rate_limit_counts_by_client_address(client, form_page, settings):
     settings.ENGAGEMENT_RATE_LIMIT = 1
-    assert client.post(form_page.url, answers(form_page), REMOTE_ADDR="10.0.0.1").status_code == 200
+    assert client.post(form_page.url, answers(form_page), REMOTE_ADDR="10.0.0.1").status_code == 303
     assert client.post(form_page.url, answers(form_page), REMOTE_ADDR="10.0.0.1").status_code == 429
-    assert client.post(form_page.url, answers(form_page), REMOTE_ADDR="10.0.0.2").status_code == 200
+    assert client.post(form_page.url, answers(form_page), REMOTE_ADDR="10.0.0.2").status_code == 303
     # Without a trusted proxy, a forged X-Forwarded-For changes nothing.
     forged = client.post(
         form_page.url, answers(form_page), REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4"
