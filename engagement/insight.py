@@ -59,13 +59,18 @@ def count_in(submission, answers=None, *, sign: int = 1, place_id=None, round_nu
     # Part of the caller's transaction when there is one (no savepoint: it is
     # all or nothing with the response), and meant to be its last statements.
     with transaction.atomic(savepoint=False):
-        # Neither the INSERT (nothing to do when the row exists) nor the SELECT
-        # locks the row; the first UPDATE does, until the caller commits.
-        RoundTally.objects.bulk_create(
-            [RoundTally(place_id=place_id, round_number=round_number)], ignore_conflicts=True
-        )
+        # The SELECT never waits; the UPDATE below takes the round row's lock,
+        # held until the caller commits. The row is inserted only when missing
+        # (the first response of a round): on PostgreSQL even an INSERT that
+        # ends in "do nothing" waits for a transaction updating the row, so
+        # trying it every time would queue everyone one statement earlier.
         this_round = RoundTally.objects.filter(place_id=place_id, round_number=round_number)
-        tally_id = this_round.values_list("pk", flat=True).get()
+        tally_id = this_round.values_list("pk", flat=True).first()
+        if tally_id is None:
+            RoundTally.objects.bulk_create(
+                [RoundTally(place_id=place_id, round_number=round_number)], ignore_conflicts=True
+            )
+            tally_id = this_round.values_list("pk", flat=True).get()
         this_round = RoundTally.objects.filter(pk=tally_id)
         responses = F("responses") + sign
         participants = F("participants") + sign * submission.participants
