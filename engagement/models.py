@@ -276,6 +276,13 @@ class PlaceStandardFormPage(AbstractEmailForm):
 
         return serve_form_page(self, request, *args, **kwargs)
 
+    def render_landing_page(self, request, form_submission=None, *args, **kwargs):
+        # Only the "landing" preview mode comes here: citizens reach the same
+        # page through the confirmation route after a redirect.
+        from engagement.views import render_confirmation
+
+        return render_confirmation(self, request)
+
     def process_form_submission(self, form):
         from engagement.services import save_online_submission
 

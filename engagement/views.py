@@ -81,6 +81,11 @@ def serve_confirmation(page, request):
     """The thank-you page: small, the same for everyone, nothing about any response."""
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
+    return render_confirmation(page, request)
+
+
+def render_confirmation(page, request):
+    """The confirmation's response (also the form page's "landing" preview for editors)."""
     place = page.place
     context = {
         "page": page,

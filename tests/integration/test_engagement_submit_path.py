@@ -19,6 +19,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -116,6 +117,15 @@ def test_the_confirmation_takes_no_posts_and_needs_a_live_form(client, form_page
     assert not Submission.objects.exists()
     form_page.unpublish()
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_editors_preview_the_confirmation_as_citizens_see_it(rf, form_page):
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    html = form_page.serve_preview(request, "landing").render().content.decode()
+    assert "<h1>Thank you</h1>" in html
+    assert f'href="{form_page.place.url}"' in html
 
 
 @pytest.mark.django_db
