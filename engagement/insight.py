@@ -24,8 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db import connections, transaction
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When, sql
 from django.utils import timezone
 
 from engagement.insight_models import SCORES, RoundTally, ThemeTally
@@ -75,7 +75,8 @@ def count_in(submission, answers=None, *, sign: int = 1, place_id=None, round_nu
         responses = F("responses") + sign
         participants = F("participants") + sign * submission.participants
         refresh = Q(unpublished_changes__gte=refresh_at)
-        this_round.update(
+        round_update = _compiled_update(
+            this_round,
             responses=responses,
             participants=participants,
             published_responses=_when(refresh, responses, "published_responses"),
@@ -87,43 +88,63 @@ def count_in(submission, answers=None, *, sign: int = 1, place_id=None, round_nu
             ),
             updated_at=timezone.now(),
         )
-        themes = {theme for theme, _score, _comment in answers}
-        if not themes:
-            return
-        # New theme rows are inserted only while holding the round row's lock,
-        # so two responses never wait on each other's uncommitted inserts
-        # (which, in the other order, would be a deadlock).
-        ThemeTally.objects.bulk_create(
-            [ThemeTally(round_tally_id=tally_id, theme=theme) for theme in sorted(themes)],
-            ignore_conflicts=True,
+        themes = sorted({theme for theme, _score, _comment in answers})
+        theme_update = themes and _compiled_update(
+            ThemeTally.objects.filter(round_tally_id=tally_id, theme__in=themes),
+            **_theme_changes(answers, themes, sign, refresh_at),
         )
-        # A theme's public copy moves only with scores: a comment without a
-        # score changes no distribution, so it does not count towards a refresh.
-        # (With a minimum of 1 there is nothing to protect: every change publishes.)
-        scored_themes = [theme for theme, given, _comment in answers if given is not None]
-        if refresh_at == 0:
-            scored_themes = sorted(themes)
-        refresh = Q(theme__in=scored_themes, unpublished_changes__gte=refresh_at)
-        new = {}
-        for score in SCORES:
-            scored = [theme for theme, given, _comment in answers if given == score]
-            new[f"score_{score}"] = F(f"score_{score}") + Case(
-                When(theme__in=scored, then=Value(sign)), default=Value(0)
+        # From here to the caller's COMMIT the round's row is locked: only the
+        # statements themselves run in between (the ORM built them above,
+        # which costs more than running them).
+        with connections[this_round.db].cursor() as cursor:
+            cursor.execute(*round_update)
+            if not themes:
+                return
+            # New theme rows are inserted only while holding the round row's
+            # lock, so two responses never wait on each other's uncommitted
+            # inserts (which, in the other order, would be a deadlock).
+            ThemeTally.objects.bulk_create(
+                [ThemeTally(round_tally_id=tally_id, theme=theme) for theme in themes],
+                ignore_conflicts=True,
             )
-        commented = [theme for theme, _score, comment in answers if comment]
-        new["comments"] = F("comments") + Case(
-            When(theme__in=commented, then=Value(sign)), default=Value(0)
+            cursor.execute(*theme_update)
+
+
+def _theme_changes(answers, themes, sign, refresh_at):
+    # A theme's public copy moves only with scores: a comment without a
+    # score changes no distribution, so it does not count towards a refresh.
+    # (With a minimum of 1 there is nothing to protect: every change publishes.)
+    scored_themes = [theme for theme, given, _comment in answers if given is not None]
+    if refresh_at == 0:
+        scored_themes = themes
+    refresh = Q(theme__in=scored_themes, unpublished_changes__gte=refresh_at)
+    new = {}
+    for score in SCORES:
+        scored = [theme for theme, given, _comment in answers if given == score]
+        new[f"score_{score}"] = F(f"score_{score}") + Case(
+            When(theme__in=scored, then=Value(sign)), default=Value(0)
         )
-        changes = dict(new)
-        for name, value in new.items():
-            changes[f"published_{name}"] = _when(refresh, value, f"published_{name}")
-        changes["unpublished_changes"] = Case(
-            When(refresh, then=Value(0)),
-            When(theme__in=scored_themes, then=F("unpublished_changes") + 1),
-            default=F("unpublished_changes"),
-            output_field=IntegerField(),
-        )
-        ThemeTally.objects.filter(round_tally_id=tally_id, theme__in=themes).update(**changes)
+    commented = [theme for theme, _score, comment in answers if comment]
+    new["comments"] = F("comments") + Case(
+        When(theme__in=commented, then=Value(sign)), default=Value(0)
+    )
+    changes = dict(new)
+    for name, value in new.items():
+        changes[f"published_{name}"] = _when(refresh, value, f"published_{name}")
+    changes["unpublished_changes"] = Case(
+        When(refresh, then=Value(0)),
+        When(theme__in=scored_themes, then=F("unpublished_changes") + 1),
+        default=F("unpublished_changes"),
+        output_field=IntegerField(),
+    )
+    return changes
+
+
+def _compiled_update(queryset, **values) -> tuple[str, tuple]:
+    """`queryset.update(**values)` as SQL and parameters, to run later (see count_in)."""
+    query = queryset.query.chain(sql.UpdateQuery)
+    query.add_update_values(values)
+    return query.get_compiler(queryset.db).as_sql()
 
 
 def _when(condition: Q, then, otherwise: str):
