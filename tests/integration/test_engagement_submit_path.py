@@ -47,8 +47,9 @@ from tests.helpers.servers import (
 #: (which waits for nothing), the UPDATE that locks it, the INSERT-or-ignore and the
 #: UPDATE of its theme rows. The first response of a round also inserts its row (+2).
 POST_QUERIES = 22
-#: The confirmation page: routing, the place, and the site's own frame (menus, footer).
-CONFIRMATION_MAX_QUERIES = 20
+#: The confirmation page: the same routing (12), the place and its URL (2); the
+#: site's frame (menus, footer) comes from its caches.
+CONFIRMATION_MAX_QUERIES = 14
 
 
 def answers(form_page, themes=3, **extra):
