@@ -10,7 +10,6 @@ Django, so Django is imported only inside the functions that need it.
 """
 
 import datetime
-import re
 from urllib.parse import urlencode, urlsplit
 
 from engagement.themes import THEME_KEYS  # plain Python: no Django needed
@@ -84,26 +83,18 @@ def _create_place_and_form(now):
 
 
 def prepare_post(base_url: str, facts) -> dict[str, str]:
-    """A CSRF cookie and token from the form page, and the urlencoded answers."""
+    """The urlencoded answers, after checking the form page answers.
+
+    Public forms carry no CSRF token or cookie: the site refuses cross-site
+    posts by their Fetch-Metadata and Origin headers instead, which the
+    scenario sends as a browser on the same site would.
+    """
     port = urlsplit(base_url).port
-    status, headers, body = loadgen.fetch(port, "GET", facts["engagement_form_path"])
+    status, _headers, _body = loadgen.fetch(port, "GET", facts["engagement_form_path"])
     if status != 200:
         raise SystemExit(f"GET {facts['engagement_form_path']} answered {status}")
-    cookie = next(
-        value.split(";", 1)[0]
-        for name, value in headers.items()
-        if name.lower() == "set-cookie" and value.startswith("csrftoken=")
-    )
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
     answers = {key: str(n % 7 + 1) for n, key in enumerate(THEME_KEYS)}
     answers["moving_around_comment"] = "Benchmark comment about the pavements."
     # No one-time token: every POST stores a new response, as real people's do.
-    form = urlencode(
-        {
-            "csrfmiddlewaretoken": token,
-            "place": facts["engagement_place_id"],
-            "website": "",
-            **answers,
-        }
-    )
-    return {"csrf_cookie": cookie, "engagement_post_body": form}
+    form = urlencode({"place": facts["engagement_place_id"], "website": "", **answers})
+    return {"engagement_post_body": form}

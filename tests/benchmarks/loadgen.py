@@ -38,16 +38,19 @@ class LoadResult:
 
     @property
     def ok(self) -> int:
-        return sum(count for status, count in self.statuses.items() if 200 <= status < 300)
+        """2xx answers, and 303: a form POST that was stored answers with a redirect (PRG)."""
+        return sum(
+            count for status, count in self.statuses.items() if 200 <= status < 300 or status == 303
+        )
 
     @property
     def errors(self) -> int:
-        """Responses outside 2xx, plus requests that got no response at all."""
+        """Responses that are not OK (see `ok`), plus requests that got no response at all."""
         return self.requests - self.ok + sum(self.failures.values())
 
     @property
     def requests_per_second(self) -> float:
-        """Successful (2xx) responses per second."""
+        """Successful (2xx, or 303 after a POST) responses per second."""
         return self.ok / self.seconds if self.seconds else 0.0
 
     def percentile(self, q: float) -> float:

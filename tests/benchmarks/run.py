@@ -232,12 +232,12 @@ def probe(port: int, scenario: Scenario, request) -> None:
     status, _, body = loadgen.fetch(
         port, request.method, request.path, request.body, request.headers
     )
-    if not 200 <= status < 300:
+    if not (200 <= status < 300 or (request.method == "POST" and status == 303)):
         text = re.sub(r"<style.*?</style>|<[^>]+>", " ", body.decode(errors="replace"), flags=re.S)
         snippet = " ".join(text.split())[:300]
         raise SystemExit(
             f"Scenario {scenario.name!r}: {request.method} {request.path} answered {status}, "
-            f"not 2xx, so there is nothing to measure.\n{snippet}"
+            f"not 2xx (or 303 after a POST), so there is nothing to measure.\n{snippet}"
         )
 
 

@@ -106,7 +106,7 @@ SCENARIOS: list[Scenario] = [
         body="{engagement_post_body}",
         headers={
             "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": "{csrf_cookie}",
+            "Sec-Fetch-Site": "same-origin",
         },
         setup=ENGAGEMENT,
         prepare=_prepare_engagement_post,
