@@ -7,8 +7,8 @@ register = template.Library()
 def place_standard_form(context, form_page, heading_level=2):
     """A Place Standard form shown inside another page, posting to the form page.
 
-    Each form on a page gets its own id prefix, so a place page that shows its
-    open form and also embeds one in its body still has unique ids.
+    Each form on a page gets its own id prefix (ps1-, ps2-...), so ids stay
+    unique even if a page ever shows more than one form.
     """
     request = context.get("request")
     count = getattr(request, "_engagement_form_count", 0) + 1
