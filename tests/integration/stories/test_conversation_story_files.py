@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -23,8 +23,6 @@ from wagtail.models import WorkflowState
 
 from engagement.conversation.models import StoryPage, StorySubmission
 from engagement.conversation.story_photos import STORY_PHOTO_COLLECTION, photo_as_sent_url
-from tests.factories.conversation import StoryIndexPageFactory
-from tests.factories.places import PlacePageFactory
 from tests.helpers.s3 import PUBLIC_DOMAIN, fake_s3_storages
 from tests.helpers.story_admin import edit_form_data
 from tests.helpers.story_photos import (
@@ -38,23 +36,6 @@ from tests.helpers.story_photos import (
 pytestmark = pytest.mark.django_db
 
 BUCKET = "ourplaces-test-media"
-
-
-@pytest.fixture
-def index(home_page):
-    return StoryIndexPageFactory()
-
-
-@pytest.fixture
-def place(home_page):
-    return PlacePageFactory(title="Example Town")
-
-
-@pytest.fixture
-def moderator(django_user_model):
-    user = django_user_model.objects.create_user("moderator", password="pw")
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
 
 
 @pytest.fixture

@@ -8,21 +8,11 @@ from PIL import Image
 from wagtail.models import Page, WorkflowState
 
 from engagement.conversation.models import StoryPage, StorySubmission
-from tests.factories.conversation import StoryIndexPageFactory, StoryPageFactory
+from tests.factories.conversation import StoryPageFactory
 from tests.factories.places import PlacePageFactory
 from tests.helpers.queries import assert_same_query_count
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def index(home_page):
-    return StoryIndexPageFactory()
-
-
-@pytest.fixture
-def place(home_page):
-    return PlacePageFactory(title="Example Town")
 
 
 def submit_url(index):

@@ -12,8 +12,6 @@ from django.urls import reverse
 from wagtail.models import WorkflowState
 
 from engagement.conversation.models import StoryPage
-from tests.factories.conversation import StoryIndexPageFactory
-from tests.factories.places import PlacePageFactory
 from tests.helpers.story_admin import edit_form_data
 
 pytestmark = pytest.mark.django_db
@@ -33,25 +31,6 @@ def long_story() -> str:
     text = "\n".join(HOSTILE_LINES) + "\n\n"
     filler = "A long story about the canal path. "
     return (text + filler * 400)[:10_000]
-
-
-@pytest.fixture
-def index(home_page):
-    return StoryIndexPageFactory()
-
-
-@pytest.fixture
-def place(home_page):
-    return PlacePageFactory(title="Example Town")
-
-
-@pytest.fixture
-def moderator(django_user_model):
-    user = django_user_model.objects.create_user(
-        "moderator", email="moderator@example.org", password="pw"
-    )
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
 
 
 def send_story(client, index, place, **changes):
