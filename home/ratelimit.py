@@ -1,9 +1,10 @@
 """Rate limits shared by every process, kept in the "ratelimit" cache.
 
-The "ratelimit" cache alias is Redis when REDIS_URL is set and otherwise a
-table in the site's own database (`SharedDatabaseCache` below), so a limit
-holds across gunicorn workers and machines in every supported setup, never
-once per process. `check --deploy` fails on a store that only one process
+The "ratelimit" cache alias is Redis when REDIS_URL is set (falling back to
+the database table below while Redis cannot be reached: home.cache.FallbackCache)
+and otherwise a table in the site's own database (`SharedDatabaseCache`
+below), so a limit holds across gunicorn workers and machines in every
+supported setup, never once per process. `check --deploy` fails on a store that only one process
 can see (see `check_rate_limit_store`).
 
 The client address only ever appears hashed (with the secret key) inside a
