@@ -95,6 +95,12 @@ def served_database(tmp_path: Path) -> ServedDatabase:
     path = tmp_path / "served.sqlite3"
     target = sqlite3.connect(path)
     connection.connection.backup(target)
+    # WAL is a property of the file, as `migrate` leaves a real site's. Set it
+    # here, before any server opens the copy: switching a file into WAL needs
+    # it to itself, so servers' first connections racing to switch it (each
+    # runs the settings' `PRAGMA journal_mode=WAL`) fail with "database is
+    # locked" without waiting for the busy timeout.
+    target.execute("PRAGMA journal_mode=WAL")
     target.close()
     return ServedDatabase(f"sqlite:///{path}", sqlite_path=path)
 
