@@ -325,9 +325,29 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# `make bench` compares pages with a bare page served by the same process
-# (tests/benchmarks/README.md); the route exists only when this is on.
+# Rendered output reused between requests (see the README's "Caching"):
+# fragments (menus, page content, place-page sections) in the default cache,
+# whole anonymous pages in the app's page cache and behind a CDN for
+# PAGE_CACHE_SECONDS (0: no page cache and no s-maxage).
+CACHE_FRAGMENTS = env_bool("CACHE_FRAGMENTS", True)
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 24 * 60 * 60)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# How long a browser (which nobody can purge) may reuse a public page.
+PAGE_CACHE_BROWSER_SECONDS = env_int("PAGE_CACHE_BROWSER_SECONDS", 60)
+
+# `make bench` compares pages with reference pages served by the same process
+# (tests/benchmarks/README.md); the routes exist only when this is on, and so
+# does the bench-only cache state: "cold" (no fragment or page cache), "warm"
+# (fragments cached, no page cache) or "hit" (both, as in production).
 BENCHMARK_ROUTES = env_bool("OUR_PLACES_BENCHMARK_ROUTES", False)
+if BENCHMARK_ROUTES:
+    BENCH_CACHE_STATE = env_str("OUR_PLACES_BENCH_CACHE_STATE", "hit")
+    if BENCH_CACHE_STATE not in ("cold", "warm", "hit"):
+        raise ValueError(f"OUR_PLACES_BENCH_CACHE_STATE={BENCH_CACHE_STATE!r}: cold, warm or hit")
+    if BENCH_CACHE_STATE == "cold":
+        CACHE_FRAGMENTS = False
+    if BENCH_CACHE_STATE in ("cold", "warm"):
+        PAGE_CACHE_SECONDS = 0
 
 LOGGING = {
     "version": 1,
