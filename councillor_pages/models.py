@@ -24,7 +24,7 @@ from wagtail.search import index
 from councillor_pages.engagements import open_engagements_for_wards
 from councillor_pages.forms import ContactCouncillorForm, PostcodeForm
 from councillor_pages.postcodes import display_postcode
-from home import ratelimit
+from home import fragments, ratelimit, visibility
 from home.text import parse_id
 from places.models import PlacePage, Ward
 
@@ -42,11 +42,13 @@ def sort_name_for(name: str) -> str:
 
 
 def councillor_list_queryset():
-    """Live councillors with everything a list item shows, in a fixed number of queries."""
+    """Live councillors with everything a list item shows, in a fixed number of queries.
+
+    Callers filter out restricted pages with home.visibility.public.
+    """
     image_model = get_image_model()
     return (
         CouncillorPage.objects.live()
-        .public()
         .select_related("ward")
         .prefetch_related(
             Prefetch("photo", queryset=image_model.objects.prefetch_renditions(LIST_PHOTO_SPEC)),
@@ -76,8 +78,20 @@ class CouncillorIndexPage(Page):
     class Meta:
         verbose_name = "councillor index page"
 
-    def find_by_postcode(self, query) -> dict:
-        """Read ?postcode=; return the form, and the ward it lies in when it is known."""
+    def find_by_postcode(self, query, request=None) -> dict:
+        """Read ?postcode=; return the form, and the ward it lies in when it is known.
+
+        With a request, the answer is kept on it: the title and the content
+        both need it, and the lookup is a query.
+        """
+        found = getattr(request, "_councillor_postcode", None)
+        if found is None:
+            found = self._find_by_postcode(query)
+            if request is not None:
+                request._councillor_postcode = found
+        return found
+
+    def _find_by_postcode(self, query) -> dict:
         if "postcode" not in query:
             return {"postcode_form": PostcodeForm(), "postcode_ward": None}
         form = PostcodeForm(query)
@@ -100,14 +114,31 @@ class CouncillorIndexPage(Page):
             "postcode_display": display_postcode(postcode),
         }
 
+    cache_listings = (
+        "councillor_pages.councillorpage",
+        "councillor_pages.postcode",
+        "places.ward",
+        "places.placepage",
+    )
+
     def get_context(self, request, *args, **kwargs):
+        # The postcode's answer decides the page's title ("Error: ..."), outside
+        # the cached content; it costs a query only when a postcode is given.
         context = super().get_context(request, *args, **kwargs)
+        context.update(self.find_by_postcode(request.GET, request))
+        return context
+
+    def get_content_context(self, request) -> dict:
+        context = dict(self.find_by_postcode(request.GET, request))
         query = request.GET
-        context.update(self.find_by_postcode(query))
         wards = list(Ward.objects.only("name", "code"))
         wards_by_code = {ward.code: ward for ward in wards}
-        places = list(PlacePage.objects.live().public().only("id", "title").order_by("title", "id"))
-        councillors = councillor_list_queryset().child_of(self)
+        places = list(
+            visibility.public(PlacePage.objects.live(), request)
+            .only("id", "title")
+            .order_by("title", "id")
+        )
+        councillors = visibility.public(councillor_list_queryset(), request).child_of(self)
         parties = list(
             councillors.exclude(party="")
             .order_by("party")
@@ -241,28 +272,34 @@ class CouncillorPage(Page):
     def portfolio_roles(self):
         return [role for role in self.roles.all() if role.kind == CouncillorRole.Kind.PORTFOLIO]
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["roles"] = list(self.roles.all())
-        context["surgeries"] = list(self.surgeries.all())
+    cache_listings = ("places.placepage", "places.ward", "councillor_pages.councillorpage")
+    cache_depends_on = (fragments.WARD_ENGAGEMENTS,)
+
+    def get_content_context(self, request) -> dict:
+        context = {
+            "roles": list(self.roles.all()),
+            "surgeries": list(self.surgeries.all()),
+            "contact_sent": request.GET.get("sent") == "1",
+        }
         if self.ward_id:
             context["ward_places"] = list(
-                PlacePage.objects.live()
-                .public()
+                visibility.public(PlacePage.objects.live(), request)
                 .filter(wards=self.ward_id)
                 .only("id", "title", "url_path", "path", "depth")
                 .order_by("title")
             )
             context["ward_colleagues"] = list(
-                CouncillorPage.objects.live()
-                .public()
+                visibility.public(CouncillorPage.objects.live(), request)
                 .filter(ward=self.ward_id)
                 .exclude(pk=self.pk)
                 .order_by("sort_name", "title")
             )
             context["open_engagements"] = open_engagements_for_wards([self.ward_id])
+        return context
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
         context.setdefault("contact_form", ContactCouncillorForm())
-        context["contact_sent"] = request.GET.get("sent") == "1"
         return context
 
     @ratelimit.limit_posts(

@@ -11,6 +11,7 @@ from councillor_pages.models import (
     Postcode,
     councillor_list_queryset,
 )
+from home import fragments, indexes, visibility
 from home.admin_tools import RecordViewSet
 from home.contracts import (
     PLACE_PAGE_SECTIONS,
@@ -18,17 +19,24 @@ from home.contracts import (
     PlacePageSection,
     Section,
     WardContact,
+    provides,
 )
 
 
 @hooks.register(PLACE_PAGE_SECTIONS)
+@provides(PlacePageSection.COUNCILLORS)
 def your_councillors_section(page, request):
-    """ "Your councillors": the councillors of every ward the place lies in (three queries)."""
+    """ "Your councillors": the councillors of every ward the place lies in.
+
+    The place's wards come with the page; the councillors of a set of wards
+    and the councillor index are lookups (home.fragments) renewed whenever a
+    councillor page or a ward changes, shared by every place in those wards.
+    """
     wards = list(page.wards.all())
     if not wards:
         return None
-    councillors = list(councillor_list_queryset().filter(ward__in=wards))
-    index = CouncillorIndexPage.objects.live().public().first()
+    councillors = councillors_of(sorted(ward.pk for ward in wards), request)
+    index = indexes.index_page(CouncillorIndexPage, request)
     return Section(
         key=PlacePageSection.COUNCILLORS,
         template="components/councillor_pages/place_section.html",
@@ -38,6 +46,26 @@ def your_councillors_section(page, request):
             "councillors": councillors,
             "index_url": index.get_url(request) if index else "",
         },
+    )
+
+
+def councillors_of(ward_ids: list[int], request=None) -> list[CouncillorPage]:
+    """Live, public councillors of the wards, with what a list item shows (a lookup)."""
+
+    def build():
+        queryset = councillor_list_queryset().filter(ward_id__in=ward_ids)
+        return list(visibility.public(queryset, request))
+
+    return fragments.cached(
+        request,
+        fragments.make_key(fragments.LOOKUP, "councillors-of-wards", *ward_ids),
+        [
+            fragments.listing_name(CouncillorPage),
+            fragments.listing_name("places.ward"),
+            fragments.RESTRICTIONS,
+        ],
+        build,
+        kind=fragments.LOOKUP,
     )
 
 

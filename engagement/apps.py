@@ -7,4 +7,7 @@ class EngagementConfig(AppConfig):
 
     def ready(self):
         # Hooks other apps read about wards (councillor pages); see the module.
-        from engagement import insight_sections, signals, ward_hooks  # noqa: F401
+        from engagement import caching, insight_sections, signals, ward_hooks  # noqa: F401
+
+        # What engagement's events renew in the caches (home.invalidation).
+        caching.connect_signals()

@@ -7,7 +7,6 @@ extra questions are prefixed `extra_` so they can never collide with them.
 """
 
 import re
-import uuid
 
 from django import forms
 from django.utils import timezone
@@ -198,7 +197,6 @@ class PublicPlaceStandardForm(PlaceStandardFormBase):
     """What a citizen fills in online."""
 
     place = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     website = forms.CharField(
         label="Leave this field empty",
         required=False,
@@ -254,15 +252,6 @@ class PublicPlaceStandardForm(PlaceStandardFormBase):
                 "Enter your email address, or untick the box if you don't want updates.",
             )
         return cleaned_data
-
-    @property
-    def token_value(self):
-        if self.is_bound:
-            try:
-                return uuid.UUID(str(self.data.get("token", "")))
-            except ValueError:
-                pass
-        return uuid.uuid4()
 
     @property
     def honeypot_filled(self) -> bool:

@@ -97,17 +97,33 @@ def count_in(submission, answers=None, *, sign: int = 1, place_id=None, round_nu
         # statements themselves run in between (the ORM built them above,
         # which costs more than running them).
         with connections[this_round.db].cursor() as cursor:
-            cursor.execute(*round_update)
-            if not themes:
-                return
-            # New theme rows are inserted only while holding the round row's
-            # lock, so two responses never wait on each other's uncommitted
-            # inserts (which, in the other order, would be a deadlock).
-            ThemeTally.objects.bulk_create(
-                [ThemeTally(round_tally_id=tally_id, theme=theme) for theme in themes],
-                ignore_conflicts=True,
-            )
-            cursor.execute(*theme_update)
+            cursor.execute(*_returning_changes(round_update))
+            refreshed = any(row[0] == 0 for row in cursor.fetchall())
+            if themes:
+                # New theme rows are inserted only while holding the round row's
+                # lock, so two responses never wait on each other's uncommitted
+                # inserts (which, in the other order, would be a deadlock).
+                ThemeTally.objects.bulk_create(
+                    [ThemeTally(round_tally_id=tally_id, theme=theme) for theme in themes],
+                    ignore_conflicts=True,
+                )
+                cursor.execute(*_returning_changes(theme_update))
+                refreshed = refreshed or any(row[0] == 0 for row in cursor.fetchall())
+    if refreshed:
+        # The public copy moved: what shows it is renewed once this commits
+        # (nothing more happens while the tally rows are locked).
+        from engagement.caching import public_figures_moved
+
+        public_figures_moved(place_id, round_number)
+
+
+def _returning_changes(update: tuple[str, tuple]) -> tuple[str, tuple]:
+    """The UPDATE, also returning each row's change counter (0: its public copy was refreshed).
+
+    SQLite (3.35 and later) and PostgreSQL both support RETURNING.
+    """
+    sql, params = update
+    return f"{sql} RETURNING unpublished_changes", params
 
 
 def _theme_changes(answers, themes, sign, refresh_at):

@@ -11,10 +11,11 @@ from engagement.disclosure import published_figure
 from engagement.insight import CONFIDENCE_THEME, tallies_for
 from engagement.insight_models import PlaceInsight
 from engagement.insight_views import figures_for
-from home.contracts import PLACE_PAGE_SECTIONS, PlacePageSection, Section
+from home.contracts import PLACE_PAGE_SECTIONS, PlacePageSection, Section, provides
 
 
 @hooks.register(PLACE_PAGE_SECTIONS)
+@provides(PlacePageSection.RESULTS)
 @published_figure(
     "place-page-results",
     description="A place page's latest published round: totals, the confidence measure, a "

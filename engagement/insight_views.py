@@ -22,12 +22,21 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 
 from engagement import open_data
+from engagement.caching import RESULTS, results_name
 from engagement.compass import render_compass, render_confidence_chart
 from engagement.disclosure import area_figures, place_figures, published_figure, rules
 from engagement.insight import CONFIDENCE_THEME, RoundFigures, min_responses, tallies_for
 from engagement.insight_models import HighlightedComment, PlaceInsight
 from engagement.models import ThemeScore
 from engagement.themes import STANDARD_2015, THEME_KEYS
+from home import fragments
+from home.page_cache import public_page
+
+#: Which places have published results, and their names and places in the tree.
+LISTED = [
+    fragments.listing_name("engagement.placeinsight"),
+    fragments.listing_name("places.placepage"),
+]
 
 PLACES_PER_PAGE = 50
 COMMENTS_PER_THEME = 10
@@ -127,6 +136,7 @@ class Sort:
     "district's compass and figures table, and the district's confidence measure by round.",
     url_names=["insight_overview"],
 )
+@public_page(names=[RESULTS, *LISTED])
 def overview(request):
     insights = list(published().order_by("place__title", "place_id", "-round_number"))
     tallies = tallies_for((i.place_id, i.round_number) for i in insights)
@@ -258,6 +268,7 @@ def _results_context(place_id: int, round_number: int) -> dict:
     ]
     return {
         "insight": insight,
+        "parent_insight": parent,
         "place": place,
         "figures": figures,
         "actions": list(insight.actions.all()),
@@ -286,8 +297,12 @@ def _results_context(place_id: int, round_number: int) -> dict:
     "place's confidence measure by round.",
     url_names=["insight_results"],
 )
+@public_page(names=lambda place_id, round_number: [results_name(place_id), *LISTED])
 def results(request, place_id: int, round_number: int):
     context = _results_context(place_id, round_number)
+    # Compared with the parent place's figures, else with the whole district's.
+    parent = context.get("parent_insight")
+    fragments.note(request, [results_name(parent.place_id) if parent else RESULTS])
     return TemplateResponse(request, "pages/insight/results.html", context)
 
 
@@ -307,6 +322,7 @@ def _one(place_id: int, round_number: int):
     description="One place and round as CSV, a row per theme.",
     url_names=["insight_results_csv"],
 )
+@public_page(names=lambda place_id, round_number: [results_name(place_id), *LISTED])
 def results_csv(request, place_id: int, round_number: int):
     insight, rows = _one(place_id, round_number)
     return open_data.csv_response(rows, open_data.filename_for(insight))
@@ -317,6 +333,7 @@ def results_csv(request, place_id: int, round_number: int):
     description="One place and round as JSON, a row per theme.",
     url_names=["insight_results_json"],
 )
+@public_page(names=lambda place_id, round_number: [results_name(place_id), *LISTED])
 def results_json(request, place_id: int, round_number: int):
     insight, rows = _one(place_id, round_number)
     return open_data.json_response(rows, open_data.filename_for(insight), minimum=min_responses())
@@ -336,6 +353,7 @@ def _district_rows() -> list[dict]:
     description="Every published place and round as CSV, a row per theme.",
     url_names=["insight_district_csv"],
 )
+@public_page(names=[RESULTS, *LISTED])
 def district_csv(request):
     return open_data.csv_response(_district_rows(), "place-standard-district")
 
@@ -345,6 +363,7 @@ def district_csv(request):
     description="Every published place and round as JSON, a row per theme.",
     url_names=["insight_district_json"],
 )
+@public_page(names=[RESULTS, *LISTED])
 def district_json(request):
     return open_data.json_response(
         _district_rows(), "place-standard-district", minimum=min_responses()

@@ -44,7 +44,7 @@ from engagement.themes import (
     TOOL_VERSION_CHOICES,
     get_tool_version,
 )
-from home import ratelimit
+from home import ratelimit, visibility
 
 #: Longest comment accepted per theme; the form says so beside each box.
 COMMENT_MAX_LENGTH = 1000
@@ -91,12 +91,12 @@ class EngagementIndexPage(Page):
     class Meta:
         verbose_name = "engagement index page"
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
+    cache_listings = ("engagement.placestandardformpage", "places.placepage")
+
+    def get_content_context(self, request) -> dict:
         now = timezone.now()
         forms = (
-            PlaceStandardFormPage.objects.live()
-            .public()
+            visibility.public(PlaceStandardFormPage.objects.live(), request)
             .select_related("place")
             .only(
                 "id",
@@ -112,12 +112,13 @@ class EngagementIndexPage(Page):
                 "place__title",
             )
         )
-        context["open_forms"] = list(
-            forms.filter(opens_at__lte=now, closes_at__gt=now).order_by("closes_at", "pk")[:50]
-        )
         closed = forms.filter(closes_at__lte=now).order_by("-closes_at", "pk")
-        context["page_obj"] = Paginator(closed, 20).get_page(request.GET.get("page"))
-        return context
+        return {
+            "open_forms": list(
+                forms.filter(opens_at__lte=now, closes_at__gt=now).order_by("closes_at", "pk")[:50]
+            ),
+            "page_obj": Paginator(closed, 20).get_page(request.GET.get("page")),
+        }
 
 
 class PlaceStandardFormField(AbstractFormField):
@@ -352,9 +353,6 @@ class Submission(models.Model):
         max_length=4, blank=True, help_text="The first half of a postcode only, e.g. HD1."
     )
     extra_answers = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
-    #: A one-time token from the form, so a double click or a resent POST is
-    #: stored once. Staff-entered responses have none.
-    token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

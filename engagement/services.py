@@ -2,7 +2,7 @@
 
 import logging
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from engagement.insight import count_in
@@ -54,31 +54,22 @@ def save_online_submission(form_page, form):
 
     Online responses are accepted at once: the honeypot and the rate limit
     keep bots out, and staff can mark a response as spam afterwards, which
-    takes it out of results. A resent form (same token) returns the response
-    already stored instead of storing it twice: the token's unique constraint
-    refuses the copy, so the first copy costs no query to look for it.
+    takes it out of results. A resent copy never reaches here
+    (engagement.views: home.ratelimit.first_time).
     """
-    token = form.cleaned_data.get("token")
     email = form.cleaned_data.get("follow_up_email")
     contact = None
     if email and form.cleaned_data.get("follow_up_consent"):
         contact = {"email": email, "consent_version": CURRENT_CONSENT_VERSION}
-    try:
-        with transaction.atomic():
-            submission = _create(
-                form_page,
-                form,
-                contact=contact,
-                channel=Channel.ONLINE,
-                tool_version=form.tool.key,
-                status=Status.ACCEPTED,
-                token=token,
-            )
-    except IntegrityError:
-        # A resent form, or two copies of one form racing: the other one was stored.
-        if token is not None and (existing := Submission.objects.filter(token=token).first()):
-            return existing
-        raise
+    with transaction.atomic():
+        submission = _create(
+            form_page,
+            form,
+            contact=contact,
+            channel=Channel.ONLINE,
+            tool_version=form.tool.key,
+            status=Status.ACCEPTED,
+        )
     if form_page.to_address:
         transaction.on_commit(lambda: _notify(form_page, submission.answered))
     return submission

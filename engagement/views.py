@@ -14,6 +14,7 @@ from engagement.forms import build_staff_form_class
 from engagement.insight import min_responses
 from engagement.models import PlaceStandardFormPage
 from engagement.services import save_staff_submission
+from home import ratelimit
 
 logger = logging.getLogger(__name__)
 
@@ -66,9 +67,32 @@ def serve_form_page(page, request, *args, confirmation=False, **kwargs):
         return TemplateResponse(request, template, context, status=400)
 
     if form.is_valid():
-        page.process_form_submission(form)
+        first, key = ratelimit.first_time(
+            f"engagement-answers-{page.pk}",
+            request,
+            answers_fingerprint(request.POST),
+            seconds=RESEND_WINDOW_SECONDS,
+        )
+        if first:
+            try:
+                page.process_form_submission(form)
+            except BaseException:
+                ratelimit.forget_first_time(key)
+                raise
+        # A resent copy (a double click, a reload of the POST) goes to the same
+        # confirmation as the first and is stored once.
         return redirect_after_post(page.confirmation_url(request))
     return TemplateResponse(request, template, context, status=400)
+
+
+#: A copy of the same answers from the same browser within this time is a resend.
+RESEND_WINDOW_SECONDS = 10 * 60
+
+
+def answers_fingerprint(data) -> bytes:
+    """The posted answers in a fixed order, to recognise a resent copy."""
+    pairs = sorted((name, value) for name in data for value in data.getlist(name))
+    return "\n".join(f"{name}={value}" for name, value in pairs).encode()
 
 
 def redirect_after_post(url):

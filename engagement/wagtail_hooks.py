@@ -31,6 +31,7 @@ from engagement.insight_admin import (
 )
 from engagement.models import FollowUpContact, PlaceStandardFormPage, Submission
 from engagement.themes import SCORE_MAX, get_tool_version
+from home import visibility
 from home.admin_tools import PermissionMenuItem, RecordViewSet, report_urls
 from home.contracts import (
     HOME_PAGE_SECTIONS,
@@ -38,6 +39,7 @@ from home.contracts import (
     HomePageSection,
     PlacePageSection,
     Section,
+    provides,
 )
 from home.exports import SafeSpreadsheetExportMixin
 from home.permissions import can_see_personal_data
@@ -256,20 +258,20 @@ def register_staff_entry_menu_item():
     )
 
 
-def open_forms():
+def open_forms(request=None):
     now = timezone.now()
     return (
-        PlaceStandardFormPage.objects.live()
-        .public()
+        visibility.public(PlaceStandardFormPage.objects.live(), request)
         .filter(opens_at__lte=now, closes_at__gt=now)
         .order_by("closes_at", "pk")
     )
 
 
 @hooks.register(PLACE_PAGE_SECTIONS)
+@provides(PlacePageSection.OPEN_FORM)
 def place_page_open_form(page, request):
     """The place's open Place Standard form, shown without the editor doing anything."""
-    form_page = open_forms().filter(place=page).first()
+    form_page = open_forms(request).filter(place=page).first()
     if form_page is None:
         return None
     return Section(
@@ -280,8 +282,9 @@ def place_page_open_form(page, request):
 
 
 @hooks.register(HOME_PAGE_SECTIONS)
+@provides(HomePageSection.OPEN_ENGAGEMENTS)
 def home_page_open_engagements(page, request):
-    form_pages = list(open_forms().select_related("place")[:6])
+    form_pages = list(open_forms(request).select_related("place")[:6])
     if not form_pages:
         return None
     return Section(

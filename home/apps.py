@@ -9,10 +9,10 @@ class HomeConfig(AppConfig):
     def ready(self):
         # Registers the deploy check on the rate-limit store, and creates the
         # store's table (with no Redis) wherever migrations run.
-        from home import menus, ratelimit
+        from home import invalidation, ratelimit
 
-        # Menus and organisation settings are cached; these events renew them.
-        menus.connect_signals()
+        # Everything cached is renewed by the events that change it.
+        invalidation.connect_signals()
 
         post_migrate.connect(
             ratelimit.create_cache_table, sender=self, dispatch_uid="home-ratelimit-table"

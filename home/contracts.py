@@ -45,6 +45,13 @@ WARD_CONTACTS = "register_ward_contacts"
 #: ``fn(since) -> Iterable[PlaceAlertItem]``: news about places published at or
 #: after ``since``, for the place alert emails.
 PLACE_ALERT_ITEMS = "register_place_alert_items"
+#: ``fn(now) -> Iterable[ScheduledChange]``: moments after ``now`` at which public
+#: content changes by the clock alone (a form opening); caches never outlive them.
+SCHEDULED_CHANGES = "register_scheduled_changes"
+#: ``fn(page) -> CacheChange | None``: what else shows ``page``, read from the
+#: database as it stands. Called before and after the page is published, moved
+#: or deleted, and when it is unpublished, so old and new places both count.
+PAGE_DEPENDENTS = "register_page_dependents"
 
 #: Every hook name this project defines (Wagtail's own hooks are Wagtail's).
 HOOK_NAMES = (
@@ -55,6 +62,8 @@ HOOK_NAMES = (
     WARD_ENGAGEMENT_DIGEST,
     WARD_CONTACTS,
     PLACE_ALERT_ITEMS,
+    SCHEDULED_CHANGES,
+    PAGE_DEPENDENTS,
 )
 
 
@@ -168,6 +177,43 @@ class PlaceAlertItem:
     topics: frozenset[str] = frozenset()
 
 
+@dataclass(frozen=True)
+class ScheduledChange:
+    """A moment at which something public changes with nobody doing anything."""
+
+    at: datetime
+    what: str = ""
+
+
+@dataclass(frozen=True)
+class CacheChange:
+    """What an event changed, for the caches (home.invalidation.apply).
+
+    ``names`` are the home.fragments names to renew (``section_name(...)``,
+    ``listing_name(...)``...); ``page_ids`` are pages whose own content
+    changed (their ``page:<id>`` is renewed and their URLs purged from the
+    CDN); ``paths`` are other site paths to purge (a results page, a
+    document).
+    """
+
+    names: frozenset[str] = frozenset()
+    page_ids: frozenset[int] = frozenset()
+    paths: frozenset[str] = frozenset()
+    #: Something every page shows changed (the menus): purge every page's URL.
+    site_wide: bool = False
+
+    def __or__(self, other: CacheChange) -> CacheChange:
+        return CacheChange(
+            names=self.names | other.names,
+            page_ids=self.page_ids | other.page_ids,
+            paths=self.paths | other.paths,
+            site_wide=self.site_wide or other.site_wide,
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.names or self.page_ids or self.paths or self.site_wide)
+
+
 #: The type each hook's functions return (one item, or an iterable of items).
 HOOK_TYPES: Mapping[str, type] = MappingProxyType(
     {
@@ -178,6 +224,8 @@ HOOK_TYPES: Mapping[str, type] = MappingProxyType(
         WARD_ENGAGEMENT_DIGEST: WardActivity,
         WARD_CONTACTS: WardContact,
         PLACE_ALERT_ITEMS: PlaceAlertItem,
+        SCHEDULED_CHANGES: ScheduledChange,
+        PAGE_DEPENDENTS: CacheChange,
     }
 )
 
@@ -207,22 +255,70 @@ def collect_items(hook_name: str, *args) -> Iterable:
             yield require(hook_name, item)
 
 
-def collect_sections(hook_name: str, page, request) -> list[Section]:
-    """The sections registered under `hook_name` for `page`, in the declared order.
+def collect_each(hook_name: str, *args) -> list:
+    """What every function under `hook_name` returns for `args` (one item or None), checked."""
+    items = []
+    for fn in hooks.get_hooks(hook_name):
+        item = fn(*args)
+        if item is not None:
+            items.append(require(hook_name, item))
+    return items
 
-    A section whose key is not declared for this hook raises ValueError:
-    adding a section means adding its key above, where the order is decided.
+
+def provides(key):
+    """Declare the section a section provider returns: ``@provides(PlacePageSection.STORIES)``.
+
+    The page knows each section's key before calling its provider, so a
+    cached section is served without running the provider at all.
+    """
+
+    def decorate(fn):
+        fn.section_key = key
+        return fn
+
+    return decorate
+
+
+def section_providers(hook_name: str) -> list[tuple[enum.Enum, object]]:
+    """(key, provider) for every function under `hook_name`, in the declared page order.
+
+    A provider without a declared key (`provides`), or with a key not
+    declared for this hook, raises ValueError: adding a section means adding
+    its key above, where the order is decided.
     """
     keys = list(SECTION_KEYS[hook_name])
-    sections = []
+    providers = []
     for fn in hooks.get_hooks(hook_name):
-        section = fn(page, request)
-        if section is None:
-            continue
-        require(hook_name, section)
-        if section.key not in keys:
+        key = getattr(fn, "section_key", None)
+        if key not in keys:
             raise ValueError(
-                f"Section key {section.key!r} is not declared for {hook_name!r} in home.contracts."
+                f"{getattr(fn, '__qualname__', fn)!r} is registered under {hook_name!r} with "
+                f"section key {key!r}, which is not declared for it in home.contracts "
+                "(decorate it with @provides(<key>))."
             )
-        sections.append(section)
-    return sorted(sections, key=lambda section: keys.index(section.key))
+        providers.append((key, fn))
+    return sorted(providers, key=lambda pair: keys.index(pair[0]))
+
+
+def build_section(hook_name: str, key, fn, page, request) -> Section | None:
+    """Call one provider and check that it returned a Section with its declared key."""
+    section = fn(page, request)
+    if section is None:
+        return None
+    require(hook_name, section)
+    if section.key != key:
+        raise ValueError(
+            f"{getattr(fn, '__qualname__', fn)!r} declares section {key!r} but returned "
+            f"{section.key!r}."
+        )
+    return section
+
+
+def collect_sections(hook_name: str, page, request) -> list[Section]:
+    """The sections registered under `hook_name` for `page`, in the declared order."""
+    sections = []
+    for key, fn in section_providers(hook_name):
+        section = build_section(hook_name, key, fn, page, request)
+        if section is not None:
+            sections.append(section)
+    return sections

@@ -7,64 +7,46 @@ this module reads the menus from wagtailmenus' models at `.values()` level
 (one query per menu, never a specific page), reads the settings with the
 pages they link to in one query, and keeps both in the default cache:
 
-- the data (items, settings) once per site: `menus:<version>:<site>:data`;
+- the data (items, settings) once per site: `menus:<version>:<site>:data`
+  (a lookup, in home.fragments' terms: kept in every cache state);
 - the rendered HTML once per site and per *active state*: which menu item is
   the current page (`aria-current="page"`) or the current section, that is
   an ancestor of the current page (`aria-current="true"`). A main menu of
   n items has at most 2n + 1 such renderings, so the cache holds a few per
-  site whatever the size of the page tree.
+  site whatever the size of the page tree (fragments: rendered anew when
+  `CACHE_FRAGMENTS` is off).
 
 A warm page pays no query at all for its menus and settings.
 
-Invalidation: every key carries a version, replaced (never counted up, so
-two processes bumping at once cannot meet on one value) whenever something a
-menu shows may have changed: a page published, unpublished, moved or deleted,
-a main or flat menu or one of their items saved or deleted (the wagtailmenus
-admin saves through the models, so its edits count), the organisation
-settings saved, a site saved or deleted. The version is replaced at once and
-again when the transaction commits, so a request that read the old rows
-cannot store them under the new version.
-
-Where the version lives decides who sees a bump:
-
-- when the default cache is shared by every process (Redis with
-  `REDIS_URL`), the version lives in it beside the fragments;
-- when the default cache is local to each process (local memory, the
-  embedded default), the fragments are per process but the version lives in
-  a small file under `VAR_DIR/cache-stamps/`, one per database, which every
-  process of that database reads on each request (a file read, no query).
-  The embedded default is one machine (SQLite), so every process sees it;
-  several machines need `REDIS_URL`, as the growth path says;
-- a test database in memory is seen by one process only: its version stays
-  in that process.
+Invalidation: every key carries the stamp of the name `site`
+(home.versions), which home.invalidation renews whenever something a menu
+shows may have changed: a page linked from a menu or the settings (or a page
+above one) published, unpublished, moved or deleted, a main or flat menu or
+one of their items saved or deleted (the wagtailmenus admin saves through
+the models, so its edits count), the organisation settings saved, a site
+saved or deleted. The stamp lives where every process sees it (Redis, or a
+table in the site's database), so a bump made by one process is seen by all.
 
 If the cache cannot be reached (home.cache.ResilientRedisCache, which logs
 the outage once), the menus are built from the database for that request: a
 cache outage costs speed, never the page. A bump that could not reach Redis
-is retried by this process before it next reads the version, so fragments
-cached before the outage never come back after it.
+is retried by this process before it next reads a stamp (home.versions), so
+fragments cached before the outage never come back after it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
-import tempfile
-import threading
-import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlparse
 
-from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
 from django.template.loader import render_to_string
 from django.utils import timezone
 from wagtail.models import Page, Site
+
+from home import fragments, versions
 
 logger = logging.getLogger(__name__)
 
@@ -79,138 +61,36 @@ FOOTER_HANDLE = "footer"
 MAIN_MENU_TEMPLATE = "includes/menus/main_menu.html"
 FOOTER_TEMPLATE = "includes/footer.html"
 
-PROCESS_LOCAL_BACKENDS = (
-    "django.core.cache.backends.locmem.LocMemCache",
-    "django.core.cache.backends.dummy.DummyCache",
-)
-
 
 def _cache():
     return caches[CACHE_ALIAS]
-
-
-def _strict(method: str, *args):
-    """Call the cache so that an unreachable server raises instead of answering as empty.
-
-    home.cache.ResilientRedisCache answers as an empty cache during an outage
-    (and logs it); for the version, a silent miss is not enough: a bump that
-    did not reach Redis must be retried (see bump_version), so go through
-    its `attempt`, which raises CacheUnavailable.
-    """
-    cache = _cache()
-    attempt = getattr(cache, "attempt", None)
-    if attempt is not None:
-        return attempt(method, *args)
-    return getattr(cache, method)(*args)
 
 
 # --------------------------------------------------------------------------
 # The version
 # --------------------------------------------------------------------------
 
-_local_version = {"value": uuid.uuid4().hex}
-_local_lock = threading.Lock()
-
-
-def _cache_is_shared() -> bool:
-    backend = settings.CACHES.get(CACHE_ALIAS, {}).get("BACKEND", "")
-    return backend not in PROCESS_LOCAL_BACKENDS
-
-
-def _database_is_in_memory() -> bool:
-    from django.db import connection
-
-    name = str(connection.settings_dict.get("NAME") or "")
-    return connection.vendor == "sqlite" and (name == ":memory:" or "mode=memory" in name)
-
-
-def stamp_path() -> Path:
-    """The file holding the version when the cache is local to each process."""
-    from django.db import connection
-
-    conf = connection.settings_dict
-    identity = ":".join(
-        str(part or "")
-        for part in (connection.vendor, conf.get("HOST"), conf.get("PORT"), conf.get("NAME"))
-    )
-    digest = hashlib.sha256(identity.encode()).hexdigest()[:16]
-    base = getattr(settings, "VAR_DIR", Path(settings.BASE_DIR) / "var")
-    return Path(base) / "cache-stamps" / f"menus-{digest}"
-
-
-def _version_store() -> str:
-    if _cache_is_shared():
-        return "cache"
-    if _database_is_in_memory():
-        return "process"
-    return "file"
-
-
-def current_version() -> str:
-    """The version every menu key carries (raises if a shared cache is unreachable)."""
-    if _state["bump_pending"]:
-        bump_version()
-    store = _version_store()
-    if store == "process":
-        return _local_version["value"]
-    if store == "file":
-        path = stamp_path()
-        try:
-            return path.read_text().strip() or _write_stamp(path)
-        except FileNotFoundError:
-            return _write_stamp(path)
-    key = f"{KEY_PREFIX}:version"
-    version = _strict("get", key)
-    if version is None:
-        # add() so that two processes starting at once agree on one value.
-        _strict("add", key, uuid.uuid4().hex, None)
-        version = _strict("get", key)
-    if version is None:
-        raise CacheUnreachable("the menu version could not be stored")
-    return version
-
 
 class CacheUnreachable(Exception):
-    """The shared cache holds no version: build the menus from the database."""
+    """The shared stamps cannot be read: build the menus from the database."""
 
 
-def _write_stamp(path: Path) -> str:
-    version = uuid.uuid4().hex
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".stamp-")
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(version)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return version
+def current_version(request=None) -> str:
+    """The stamp every menu key carries (raises CacheUnreachable while it cannot be read)."""
+    stamps = versions.current(request, [fragments.SITE])
+    if stamps is None:
+        raise CacheUnreachable("the menu stamp could not be read")
+    if stamps[fragments.SITE] is None and not versions.claim(request, [fragments.SITE]):
+        raise CacheUnreachable("the menu stamp was renewed while it was first made")
+    return versions.current(request, [fragments.SITE])[fragments.SITE]
 
 
 def bump_version() -> None:
     """Give every menu key a new version: the next request renders from the database."""
-    store = _version_store()
-    try:
-        if store == "process":
-            with _local_lock:
-                _local_version["value"] = uuid.uuid4().hex
-        elif store == "file":
-            _write_stamp(stamp_path())
-        else:
-            _strict("set", f"{KEY_PREFIX}:version", uuid.uuid4().hex, None)
-        _state["bump_pending"] = False
-    except Exception as error:
-        # The shared store is unreachable: the old version would outlive it
-        # with stale fragments, so this process bumps again on its next
-        # request that reaches the store (see current_version).
-        _state["bump_pending"] = True
-        _log_outage("Could not renew the menu cache version", error)
+    versions.bump([fragments.SITE])
 
 
-#: Per process: a bump that could not reach the store, and whether the
-#: current outage has been logged (once per outage, not per request).
-_state = {"bump_pending": False, "outage_logged": False}
+_state = {"outage_logged": False}
 
 
 def _log_outage(message: str, error: BaseException | None = None) -> None:
@@ -222,7 +102,7 @@ def _log_outage(message: str, error: BaseException | None = None) -> None:
 
 
 def _is_logged_by_the_backend(error) -> bool:
-    """home.cache logs its own outages (once each): say nothing more about them."""
+    """home.cache and home.versions log their own outages (once each)."""
     from home.cache import CacheUnavailable
 
     return isinstance(error, CacheUnavailable | CacheUnreachable)
@@ -232,30 +112,6 @@ def _store_reached() -> None:
     if _state["outage_logged"]:
         _state["outage_logged"] = False
         logger.info("Menu cache reachable again")
-
-
-def invalidate(**kwargs) -> None:
-    """Signal receiver: bump now and again once the transaction commits."""
-    bump_version()
-    transaction.on_commit(bump_version)
-
-
-def connect_signals() -> None:
-    """Connect the events that change what menus and settings show (HomeConfig.ready)."""
-    from wagtail.signals import page_published, page_unpublished, post_page_move
-    from wagtailmenus.models import FlatMenu, FlatMenuItem, MainMenu, MainMenuItem
-
-    from home.models import OrganisationSettings
-
-    page_published.connect(invalidate, dispatch_uid="home-menus-published")
-    page_unpublished.connect(invalidate, dispatch_uid="home-menus-unpublished")
-    post_page_move.connect(invalidate, dispatch_uid="home-menus-moved")
-    # Sent for Page's own row whatever the page type (and for each descendant).
-    post_delete.connect(invalidate, sender=Page, dispatch_uid="home-menus-page-deleted")
-    for model in (MainMenu, MainMenuItem, FlatMenu, FlatMenuItem, OrganisationSettings, Site):
-        name = model._meta.label_lower
-        post_save.connect(invalidate, sender=model, dispatch_uid=f"home-menus-save-{name}")
-        post_delete.connect(invalidate, sender=model, dispatch_uid=f"home-menus-delete-{name}")
 
 
 # --------------------------------------------------------------------------
@@ -502,7 +358,8 @@ def _menus_for_request(request) -> RenderedMenus:
     if cached is not None:
         return cached
     try:
-        version = current_version()
+        version = current_version(request)
+        fragments.note(request, [fragments.SITE])
         site_id = site_id_for_request(request, version)
         key = f"{KEY_PREFIX}:{version}:{site_id}:data"
         data = _cache().get(key)
@@ -539,7 +396,9 @@ def organisation(request) -> dict:
 
 
 def _render_cached(request, name, version, site_id, states, template, context) -> str:
-    if version is None:
+    # The menus' data is a lookup, always kept; their HTML is a fragment, which
+    # the bench's cold state (CACHE_FRAGMENTS off) renders every time.
+    if version is None or not fragments.enabled(fragments.FRAGMENT):
         return render_to_string(template, context)
     key = f"{KEY_PREFIX}:{version}:{site_id}:{name}:{_state_key(states)}"
     try:

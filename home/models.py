@@ -8,8 +8,9 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from home import sections
 from home.blocks import ActiveCitizenWayBlock, BodyStreamBlock, SocialLinkBlock
-from home.contracts import HOME_PAGE_SECTIONS, collect_sections
+from home.contracts import HOME_PAGE_SECTIONS
 
 #: The home page shows at most this many featured pages.
 FEATURED_PAGES_MAX = 6
@@ -60,11 +61,14 @@ class HomePage(Page):
     class Meta:
         verbose_name = "home page"
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["featured_pages"] = self.get_featured_pages()
-        context["sections"] = collect_sections(HOME_PAGE_SECTIONS, self, request)
-        return context
+    cache_section_hook = HOME_PAGE_SECTIONS
+
+    def get_content_context(self, request) -> dict:
+        """What the content shows (home_tags.cached_content calls this on a miss)."""
+        return {
+            "featured_pages": self.get_featured_pages(),
+            "section_html": sections.render_sections(HOME_PAGE_SECTIONS, self, request),
+        }
 
     def get_featured_pages(self) -> list[Page]:
         """The first live featured pages, in order, in a fixed number of queries.

@@ -88,7 +88,8 @@ def create_cache_table(sender=None, using="default", **kwargs):
 
     # Any alias counts: with Redis, "ratelimit" falls back to a database alias.
     backends = [config.get("BACKEND", "") for config in settings.CACHES.values()]
-    if any(backend.endswith(("SharedDatabaseCache", "db.DatabaseCache")) for backend in backends):
+    database_backends = ("SharedDatabaseCache", "StampDatabaseCache", "db.DatabaseCache")
+    if any(backend.endswith(database_backends) for backend in backends):
         call_command("createcachetable", database=using, verbosity=0)
 
 
@@ -328,3 +329,41 @@ def held(scope: str, subject: str) -> int:
         logger.exception("Rate limit store unavailable; no hold read")
         return 0
     return max(0, math.ceil(until - time.time())) if until else 0
+
+
+def first_time(scope: str, request, content: bytes, *, seconds: int) -> tuple[bool, str]:
+    """Whether this client sends `content` for `scope` for the first time in `seconds`.
+
+    For a form on a page that may be cached (the same HTML for everyone, so
+    it cannot carry a one-time token): a double click or a resent POST from
+    the same client (address and browser) with the same answers is seen
+    again, while two people's answers from the same cached page are not.
+    Atomic in every shared store (`add`). The client and the content only
+    ever appear hashed with the secret key, in a key that expires. Returns
+    (first, key); `forget_first_time(key)` undoes it if storing then fails.
+    """
+    digest = hashlib.sha256()
+    for part in (
+        settings.SECRET_KEY,
+        scope,
+        client_address(request),
+        request.META.get("HTTP_USER_AGENT", ""),
+    ):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    digest.update(content)
+    key = f"once:{scope}:{digest.hexdigest()[:40]}"
+    try:
+        return bool(store().add(key, 1, timeout=seconds)), key
+    except Exception:
+        logger.exception("Rate limit store unavailable; a resent form may be stored twice")
+        return True, ""
+
+
+def forget_first_time(key: str) -> None:
+    if not key:
+        return
+    try:
+        store().delete(key)
+    except Exception:
+        logger.exception("Rate limit store unavailable; nothing forgotten")

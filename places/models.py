@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
@@ -18,8 +19,9 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from home import indexes, sections, visibility
 from home.blocks import BodyStreamBlock
-from home.contracts import PLACE_PAGE_SECTIONS, collect_sections
+from home.contracts import PLACE_PAGE_SECTIONS
 
 
 class Ward(index.Indexed, models.Model):
@@ -111,12 +113,12 @@ class PlaceIndexPage(Page):
     class Meta:
         verbose_name = "place index page"
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
+    cache_listings = ("places.placepage", "places.ward")
+
+    def get_content_context(self, request) -> dict:
         filters = PlaceFilters.from_query(request.GET)
         places = (
-            PlacePage.objects.live()
-            .public()
+            visibility.public(PlacePage.objects.live(), request)
             .descendant_of(self)
             .order_by("title")
             .prefetch_related("wards")
@@ -125,17 +127,14 @@ class PlaceIndexPage(Page):
         paginator = Paginator(places, PLACES_PER_PAGE)
         page_number = request.GET.get("page")
         places_page = paginator.get_page(page_number)
-        context.update(
-            {
-                "filters": filters,
-                "places": places_page,
-                "paginator": paginator,
-                "kinds": PlaceKind.choices,
-                "wards": list(Ward.objects.only("name", "code")),
-                "letters": LETTERS,
-            }
-        )
-        return context
+        return {
+            "filters": filters,
+            "places": places_page,
+            "paginator": paginator,
+            "kinds": PlaceKind.choices,
+            "wards": list(Ward.objects.only("name", "code")),
+            "letters": LETTERS,
+        }
 
 
 class PlacePage(Page):
@@ -188,12 +187,33 @@ class PlacePage(Page):
     class Meta:
         verbose_name = "place page"
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["child_places"] = PlacePage.objects.child_of(self).live().public().order_by("title")
-        context["wards_list"] = list(self.wards.all())
-        context["neighbour_places"] = list(self.neighbours.live().public().order_by("title"))
-        context["tags"] = list(self.tags.all())
-        context["place_index"] = PlaceIndexPage.objects.ancestor_of(self).live().first()
-        context["sections"] = collect_sections(PLACE_PAGE_SECTIONS, self, request)
-        return context
+    #: Lists other places (its children, its neighbours) and names its wards.
+    cache_listings = ("places.placepage", "places.ward", "places.placeindexpage")
+    cache_section_hook = PLACE_PAGE_SECTIONS
+
+    def get_content_context(self, request) -> dict:
+        """What the page's content shows (home_tags.cached_content calls this on a miss).
+
+        The place's wards and topics are read once, for the page and every
+        section; its child places and neighbours in one query.
+        """
+        prefetch_related_objects([self], "wards", "tags")
+        through = PlacePage.neighbours.through
+        is_neighbour = Exists(
+            through.objects.filter(from_placepage_id=self.pk, to_placepage_id=OuterRef("pk"))
+        )
+        related = list(
+            visibility.public(PlacePage.objects.live(), request)
+            .annotate(is_neighbour=is_neighbour)
+            .filter(Q(is_neighbour=True) | Q(path__startswith=self.path, depth=self.depth + 1))
+            .order_by("title")
+        )
+        place_index = indexes.index_page(PlaceIndexPage, request)
+        return {
+            "child_places": [place for place in related if place.depth == self.depth + 1],
+            "neighbour_places": [place for place in related if place.is_neighbour],
+            "wards_list": list(self.wards.all()),
+            "tags": list(self.tags.all()),
+            "place_index_url": place_index.get_url(request) if place_index else "",
+            "section_html": sections.render_sections(PLACE_PAGE_SECTIONS, self, request),
+        }

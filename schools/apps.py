@@ -11,3 +11,7 @@ class SchoolsConfig(AppConfig):
         from schools.signals import count_document_download
 
         document_served.connect(count_document_download, dispatch_uid="schools_count_download")
+
+        from schools import caching
+
+        caching.connect()

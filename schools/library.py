@@ -13,6 +13,7 @@ from django.db.models import IntegerField, OuterRef, Prefetch, Q, Subquery, Sum,
 from django.db.models.functions import Coalesce
 from taggit.models import Tag
 
+from home import visibility
 from schools.models import (
     DURATION_BANDS,
     KEY_STAGES,
@@ -151,7 +152,9 @@ def library_topics(index_page) -> dict[str, str]:
 def library_context(index_page, request) -> dict:
     topics = library_topics(index_page)
     filters = LibraryFilters.from_query(request.GET, topics)
-    resources = LearningResourcePage.objects.live().public().descendant_of(index_page)
+    resources = visibility.public(LearningResourcePage.objects.live(), request).descendant_of(
+        index_page
+    )
     resources = with_download_totals(filters.apply(resources))
     resources = resources.order_by(*SORTS[filters.sort][1]).prefetch_related(
         Prefetch("key_stages", queryset=KeyStage.objects.order_by("sort_order")),

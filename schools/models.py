@@ -20,7 +20,9 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from home import fragments, invalidation, visibility
 from home.blocks import BodyStreamBlock
+from home.contracts import CacheChange
 
 # --- Fixed vocabularies ---------------------------------------------------
 # Key stages are the national curriculum's, so they live in code; the
@@ -138,14 +140,18 @@ class SchoolsIndexPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = "schools programme page"
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["schools"] = list(School.objects.select_related("ward").order_by("name"))
-        context["libraries"] = list(
-            ResourceIndexPage.objects.child_of(self).live().public().order_by("path")
-        )
-        context["invite_url"] = self.url + self.reverse_subpage("invite_councillor")
-        return context
+    cache_listings = ("schools.school", "schools.resourceindexpage", "places.ward")
+
+    def get_content_context(self, request) -> dict:
+        return {
+            "schools": list(School.objects.select_related("ward").order_by("name")),
+            "libraries": list(
+                visibility.public(ResourceIndexPage.objects.live(), request)
+                .child_of(self)
+                .order_by("path")
+            ),
+            "invite_url": self.url + self.reverse_subpage("invite_councillor"),
+        }
 
     @path("")
     def index_route(self, request, *args, **kwargs):
@@ -192,12 +198,18 @@ class ResourceIndexPage(Page):
     class Meta:
         verbose_name = "learning resource library"
 
-    def get_context(self, request, *args, **kwargs):
+    #: Sorted by downloads too.
+    cache_listings = (
+        "schools.learningresourcepage",
+        "schools.keystage",
+        "schools.downloadcount",
+        "taggit.tag",
+    )
+
+    def get_content_context(self, request) -> dict:
         from schools.library import library_context
 
-        context = super().get_context(request, *args, **kwargs)
-        context.update(library_context(self, request))
-        return context
+        return library_context(self, request)
 
 
 class ResourceTag(TaggedItemBase):
@@ -272,10 +284,17 @@ class LearningResourcePage(Page):
     def curriculum_links_list(self):
         return [line.strip() for line in self.curriculum_links.splitlines() if line.strip()]
 
-    def get_context(self, request, *args, **kwargs):
+    #: Its files, related resources and download counts.
+    cache_listings = (
+        "schools.learningresourcepage",
+        "wagtaildocs.document",
+        "schools.downloadcount",
+    )
+
+    def get_content_context(self, request) -> dict:
         from django.db.models import Sum
 
-        context = super().get_context(request, *args, **kwargs)
+        context = {}
         files = list(self.files.select_related("document"))
         totals = dict(
             DownloadCount.objects.filter(resource=self)
@@ -289,8 +308,7 @@ class LearningResourcePage(Page):
         context["key_stages_list"] = list(self.key_stages.all())
         context["topics"] = list(self.tags.all())
         context["related_resources"] = list(
-            LearningResourcePage.objects.live()
-            .public()
+            visibility.public(LearningResourcePage.objects.live(), request)
             .filter(related_from__source=self)
             .order_by("related_from__sort_order")
         )
@@ -380,6 +398,8 @@ class DownloadCount(models.Model):
         month = timezone.localdate(when).replace(day=1)
         key = cls.ZIP_KEY if document_id is None else cls.document_key(document_id)
         rows = cls.objects.filter(resource_id=resource_id, file_key=key, month=month)
+        # The library's order and the resource page's totals show counts.
+        invalidation.apply(CacheChange(names=frozenset({fragments.listing_name(cls)})), now=False)
         if rows.update(count=F("count") + 1):
             return
         try:

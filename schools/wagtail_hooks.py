@@ -5,7 +5,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from home.admin_tools import PermissionMenuItem, RecordViewSet, report_urls
-from home.contracts import PLACE_PAGE_SECTIONS, PlacePageSection, Section
+from home.contracts import PLACE_PAGE_SECTIONS, PlacePageSection, Section, provides
 from schools.downloads import document_is_public, user_is_editor
 from schools.models import CouncillorInvitation, School
 from schools.reports import DownloadsReportView
@@ -59,6 +59,7 @@ def refuse_files_of_unpublished_resources(document, request):
 
 
 @hooks.register(PLACE_PAGE_SECTIONS)
+@provides(PlacePageSection.SCHOOLS)
 def participating_schools_section(place_page, request):
     schools = list(
         School.objects.filter(ward__places=place_page)

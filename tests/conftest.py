@@ -105,6 +105,13 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
+def page_cache(settings):
+    """The app's whole-page cache on, as in production (the test settings turn it off)."""
+    settings.PAGE_CACHE_SECONDS = 300
+    return settings
+
+
+@pytest.fixture
 def home_page(db):
     from tests.factories.home import make_home_page
 

@@ -27,6 +27,10 @@ class ConversationConfig(AppConfig):
 
         route_workflow_submission_emails()
 
+        from engagement.conversation import caching
+
+        caching.connect()
+
         # Pillow refuses to open anything over twice this (a decompression bomb).
         Image.MAX_IMAGE_PIXELS = max(
             settings.STORY_PHOTO_MAX_PIXELS, settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS

@@ -23,6 +23,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from home import visibility
 from home.blocks import BodyStreamBlock
 from home.storage import get_private_storage
 from places.models import PlacePage
@@ -82,14 +83,14 @@ class StoryIndexPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = "story index page"
 
-    def get_context(self, request, *args, **kwargs):
+    cache_listings = ("conversation.storypage", "places.placepage", "taggit.tag")
+
+    def get_content_context(self, request) -> dict:
         from engagement.conversation.stories import StoryFilters
 
-        context = super().get_context(request, *args, **kwargs)
         filters = StoryFilters.from_query(request.GET)
         stories = filters.apply(
-            StoryPage.objects.live()
-            .public()
+            visibility.public(StoryPage.objects.live(), request)
             .child_of(self)
             .select_related("image")
             .prefetch_related("places", "image__renditions")
@@ -97,18 +98,15 @@ class StoryIndexPage(RoutablePageMixin, Page):
         )
         paginator = Paginator(stories, STORIES_PER_PAGE)
         page_obj = paginator.get_page(request.GET.get("page"))
-        context.update(
-            {
-                "filters": filters,
-                "page_obj": page_obj,
-                "stories": page_obj.object_list,
-                "place_choices": filters.place_choices(self),
-                "topic_choices": filters.topic_choices(self),
-                "way_choices": ActiveCitizenWay.choices,
-                "submit_url": self.url + self.reverse_subpage("submit_story"),
-            }
-        )
-        return context
+        return {
+            "filters": filters,
+            "page_obj": page_obj,
+            "stories": page_obj.object_list,
+            "place_choices": filters.place_choices(self),
+            "topic_choices": filters.topic_choices(self),
+            "way_choices": ActiveCitizenWay.choices,
+            "submit_url": self.url + self.reverse_subpage("submit_story"),
+        }
 
     @path("")
     def index_route(self, request, *args, **kwargs):
@@ -245,11 +243,17 @@ class StoryPage(Page):
             places = PlacePage.objects.filter(pk__in=[place.pk for place in places])
         return list(places.live().public().order_by("title"))
 
+    cache_listings = ("places.placepage",)
+
+    def get_content_context(self, request) -> dict:
+        return {
+            "places_list": self.public_places(),
+            "topics": list(self.tags.all()),
+            "story_index": self.get_parent().specific,
+        }
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["places_list"] = self.public_places()
-        context["topics"] = list(self.tags.all())
-        context["story_index"] = self.get_parent().specific
         if getattr(request, "is_preview", False) and not self.image_id:
             from engagement.conversation.story_photos import pending_photo, photo_as_sent_url
 

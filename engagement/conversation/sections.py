@@ -15,20 +15,21 @@ from engagement.conversation.models import (
     StoryIndexPage,
     StoryPage,
 )
-from home.contracts import PageFooterPiece, PlacePageSection, Section
+from home import indexes, visibility
+from home.contracts import PageFooterPiece, PlacePageSection, Section, provides
 
 STORIES_ON_PLACE_PAGE = 3
 
 
+@provides(PlacePageSection.STORIES)
 def stories_section(place_page, request):
-    """The latest stories about the place (2 queries)."""
+    """The latest stories about the place (1 query; the story index is a lookup)."""
     stories = list(
-        StoryPage.objects.live()
-        .public()
+        visibility.public(StoryPage.objects.live(), request)
         .filter(places=place_page)
         .order_by("-first_published_at", "-pk")[: STORIES_ON_PLACE_PAGE + 1]
     )
-    index = StoryIndexPage.objects.live().first()
+    index = indexes.index_page(StoryIndexPage, request)
     if not stories and index is None:
         return None
     return Section(
@@ -43,6 +44,7 @@ def stories_section(place_page, request):
     )
 
 
+@provides(PlacePageSection.COMMUNITY_GROUPS)
 def community_groups_section(place_page, request):
     """Groups serving the place, with their categories (2 queries)."""
     groups = list(
@@ -59,6 +61,7 @@ def community_groups_section(place_page, request):
     )
 
 
+@provides(PlacePageSection.CROWDFUNDING)
 def crowdfunding_section(place_page, request):
     """Civic crowdfunding projects for the place (1 query)."""
     projects = list(CrowdfundingProject.objects.filter(place=place_page).order_by("name"))
@@ -71,6 +74,7 @@ def crowdfunding_section(place_page, request):
     )
 
 
+@provides(PlacePageSection.ALERTS_SIGNUP)
 def alerts_signup_section(place_page, request):
     """A sign-up box for this place's alerts (no queries)."""
     return Section(
@@ -80,6 +84,7 @@ def alerts_signup_section(place_page, request):
     )
 
 
+@provides(PageFooterPiece.PAGE_FEEDBACK)
 def page_feedback_piece(page, request):
     """ "Was this page helpful?" after every Wagtail page's main content (no queries)."""
     if not isinstance(page, Page):

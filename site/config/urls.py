@@ -12,6 +12,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home import routing as home_routing
 from home import views as home_views
 
 urlpatterns = [
@@ -49,8 +50,11 @@ if settings.BENCHMARK_ROUTES:
     urlpatterns += [path("__bench__/welcome/", welcome_page)]
 
 urlpatterns += [
-    # Wagtail's page serving catches everything else, so it comes last.
-    path("", include(wagtail_urls)),
+    # Wagtail's page serving catches everything else, so it comes last: its
+    # own views for passwords and logins, and its serve view through the
+    # cached site and route lookups (home.routing), under Wagtail's URL name.
+    *[pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"],
+    re_path(wagtail_urls.serve_pattern, home_routing.serve, name="wagtail_serve"),
 ]
 
 handler404 = "home.views.page_not_found"

@@ -303,7 +303,13 @@ def scan_app(app: str) -> list[Finding]:
 
 # --- Hooks: who provides and who consumes each one -------------------------------------
 
-CONSUMER_CALLS = {"collect_items", "collect_sections", "get_hooks"}
+CONSUMER_CALLS = {
+    "collect_items",
+    "collect_each",
+    "collect_sections",
+    "render_sections",
+    "get_hooks",
+}
 
 
 def _called_name(func) -> str | None:
@@ -319,7 +325,8 @@ def hook_uses(constants: dict[str, str]) -> dict[str, dict[str, set[str]]]:
 
     `constants` maps each contract constant's name to its hook name. A provider
     calls `hooks.register(CONSTANT, ...)` (or decorates with it); a consumer
-    passes the constant to `collect_items`, `collect_sections` or `get_hooks`.
+    passes the constant to `collect_items`, `collect_each`, `collect_sections`,
+    `render_sections` or `get_hooks`.
     """
     uses = {name: {"providers": set(), "consumers": set()} for name in constants.values()}
     for app in APPS:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 
 
 def capture_queries(fn: Callable[[], object], using: str = DEFAULT_DB_ALIAS) -> list[str]:
@@ -41,16 +41,21 @@ def assert_same_query_count(
 
     `make_small()` creates the starting content; `make_large()` then adds more
     (more items of every kind the page lists). `render()` is called once
-    before each count, so per-process caches (content types, site root paths)
-    are warm both times and only the page's own queries are compared. With
-    `max_queries`, the count must also stay within that bound. Returns the count.
+    before each count, so per-process caches and lookups (content types,
+    site root paths, routes) are warm both times and only the page's own
+    queries are compared. Fragment caches are off while rendering
+    (`CACHE_FRAGMENTS`): what is compared is what the page costs to build,
+    the work a cached fragment saves. With `max_queries`, the count must also
+    stay within that bound. Returns the count.
     """
     make_small()
-    render()
-    small = capture_queries(render, using)
+    with override_settings(CACHE_FRAGMENTS=False):
+        render()
+        small = capture_queries(render, using)
     make_large()
-    render()
-    large = capture_queries(render, using)
+    with override_settings(CACHE_FRAGMENTS=False):
+        render()
+        large = capture_queries(render, using)
     if len(large) != len(small):
         raise AssertionError(
             f"Query count grew from {len(small)} to {len(large)} as content grew.\n"

@@ -65,6 +65,12 @@ def caches_for(redis_url: str, *, retry_after: float = 60, prefix: str = "ourpla
             "KEY_PREFIX": prefix,
             "OPTIONS": options,
         },
+        "shared": {
+            "BACKEND": "home.cache.ResilientRedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": prefix + ":shared",
+            "OPTIONS": options,
+        },
         "ratelimit-redis": {
             "BACKEND": "home.cache.ResilientRedisCache",
             "LOCATION": redis_url,

@@ -20,7 +20,7 @@ from councillor_pages.engagements import open_engagements_for_wards, ward_digest
 from engagement.conversation.alerts import collect_items as alert_items
 from engagement.models import ThemeScore
 from engagement.moderation import moderate
-from home import contracts
+from home import contracts, invalidation, schedule
 from home.contracts import (
     HOOK_NAMES,
     HOOK_TYPES,
@@ -55,13 +55,19 @@ def content(home_page, admin_user):
     now = timezone.now()
     ward = WardFactory(name="Ashbrow")
     place = PlacePageFactory(title="Fartown", wards=[ward])
-    CouncillorPageFactory(ward=ward)
+    councillor = CouncillorPageFactory(ward=ward)
     SchoolFactory(ward=ward)
-    form = PlaceStandardFormPageFactory(parent=place, place=place, title="How good is Fartown?")
+    form = PlaceStandardFormPageFactory(
+        parent=place,
+        place=place,
+        title="How good is Fartown?",
+        opens_at=now - datetime.timedelta(days=1),
+        closes_at=now + datetime.timedelta(days=30),
+    )
     SubmissionFactory(form_page=form, scores={"moving_around": (3, "More benches, please")})
     moderate(ThemeScore.objects.get(comment="More benches, please"), "approved", admin_user)
     PlaceInsightFactory(place=place, first_published_at=now)
-    StoryPageFactory(places=[place])
+    story = StoryPageFactory(places=[place])
     CommunityGroupFactory(places=[place])
     CrowdfundingProjectFactory(place=place)
     request = RequestFactory().get(place.url)
@@ -73,6 +79,9 @@ def content(home_page, admin_user):
         request=request,
         since=now - SINCE,
         until=now + datetime.timedelta(minutes=1),
+        now=now,
+        #: One page of each type some app says more about (PAGE_DEPENDENTS).
+        changed_pages=[place, form, story, councillor],
     )
 
 
@@ -86,14 +95,22 @@ def arguments(hook_name, content):
         contracts.WARD_ENGAGEMENT_DIGEST: ([content.ward.pk], content.since, content.until),
         contracts.WARD_CONTACTS: (content.ward,),
         contracts.PLACE_ALERT_ITEMS: (content.since,),
+        contracts.SCHEDULED_CHANGES: (content.now,),
     }[hook_name]
+
+
+def results_of(fn, hook_name, content) -> list:
+    """Everything `fn` returns for the content (for PAGE_DEPENDENTS: for each changed page)."""
+    if hook_name == contracts.PAGE_DEPENDENTS:
+        return [item for page in content.changed_pages for item in returned(fn(page))]
+    return returned(fn(*arguments(hook_name, content)))
 
 
 def returned(result):
     """A section hook returns one item (or None); the others return iterables."""
     if result is None:
         return []
-    if isinstance(result, Section):
+    if isinstance(result, Section | contracts.CacheChange):
         return [result]
     return list(result)
 
@@ -103,7 +120,7 @@ def test_every_provider_returns_the_declared_dataclass(hook_name, content):
     providers = hooks.get_hooks(hook_name)
     assert providers, f"Nothing provides {hook_name}: drop it from home.contracts"
     for fn in providers:
-        items = returned(fn(*arguments(hook_name, content)))
+        items = results_of(fn, hook_name, content)
         name = f"{fn.__module__}.{fn.__name__}"
         assert items, f"{name} returned nothing: the content should give it something"
         for item in items:
@@ -142,20 +159,29 @@ def consume(hook_name, content, client):
         return ward_contacts(content.ward)
     if hook_name == contracts.PLACE_ALERT_ITEMS:
         return alert_items(content.since)
+    if hook_name == contracts.SCHEDULED_CHANGES:
+        return schedule.next_change()
+    if hook_name == contracts.PAGE_DEPENDENTS:
+        return invalidation.page_change(content.changed_pages[0])
     raise AssertionError(f"No consumer known for {hook_name}")
 
 
 SECTION_HOOKS = set(contracts.SECTION_KEYS)
+#: Hooks whose functions return one item (or None) rather than an iterable.
+ONE_ITEM_HOOKS = {contracts.PAGE_DEPENDENTS}
 
 
 @pytest.mark.parametrize("shape", ["dict", "tuple"])
 @pytest.mark.parametrize("hook_name", HOOK_NAMES)
 def test_consumers_refuse_dicts_and_tuples(hook_name, shape, content, client):
-    typed = returned(hooks.get_hooks(hook_name)[0](*arguments(hook_name, content)))[0]
+    typed = results_of(hooks.get_hooks(hook_name)[0], hook_name, content)[0]
     fields = vars(typed) if shape == "dict" else tuple(vars(typed).values())
 
     def untyped(*args):
-        return fields if hook_name in SECTION_HOOKS else [fields]
+        return fields if hook_name in SECTION_HOOKS | ONE_ITEM_HOOKS else [fields]
+
+    if hook_name in SECTION_HOOKS:
+        untyped.section_key = typed.key  # declared, so the consumer gets as far as the type
 
     with (
         hooks.register_temporarily(hook_name, untyped),

@@ -76,6 +76,9 @@ MIDDLEWARE = [
     "config.middleware.SecurityHeadersMiddleware",
     "config.middleware.StripNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous pages from the page cache, before sessions, auth or routing
+    # are touched; and every public response's Cache-Control (home.page_cache).
+    "home.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Fetch Metadata/Origin checks for the public site, Django's CSRF token for
@@ -166,6 +169,25 @@ else:
             "LOCATION": "our-places",
         }
     }
+# The stamps every cached lookup, fragment and page is checked against
+# (home.versions) must be seen by every process: Redis with REDIS_URL, and
+# otherwise a table in the site's own database (created by `migrate`), so the
+# embedded default needs no other server. Fragments and pages themselves live
+# in "default" (Redis, or each process's memory).
+if REDIS_URL:
+    CACHES["shared"] = {
+        "BACKEND": "home.cache.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": CACHE_KEY_PREFIX + ":shared",
+        "OPTIONS": REDIS_OPTIONS,
+    }
+else:
+    CACHES["shared"] = {
+        "BACKEND": "home.versions.StampDatabaseCache",
+        "LOCATION": "ourplaces_cache_stamps",
+        "OPTIONS": {"MAX_ENTRIES": 200000, "CULL_FREQUENCY": 10},
+    }
+
 # Rate limits and "once per period" rules (home.ratelimit) must hold across
 # every process, so they live in a shared store: a table in the site's
 # database (created by `migrate`) with no Redis, and with REDIS_URL set, Redis

@@ -26,6 +26,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Whole anonymous pages are not kept between a test's requests, so a test sees
+# each response rendered (with its context); the tests of the page cache turn
+# it on (the `page_cache` fixture in tests/conftest.py). Fragments are cached,
+# as in production.
+PAGE_CACHE_SECONDS = 0
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Several checkouts may run the PostgreSQL pass on one server at once.
