@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from councillor_pages.models import (
+    LIST_PHOTO_SPEC,
     CouncillorIndexPage,
     CouncillorPage,
     DigestDelivery,
@@ -54,7 +55,12 @@ def councillors_of(ward_ids: list[int], request=None) -> list[CouncillorPage]:
 
     def build():
         queryset = councillor_list_queryset().filter(ward_id__in=ward_ids)
-        return list(visibility.public(queryset, request))
+        councillors = list(visibility.public(queryset, request))
+        for councillor in councillors:
+            if councillor.photo is not None:
+                # Made now, so the kept list carries them (no query per render).
+                councillor.photo.get_rendition(LIST_PHOTO_SPEC)
+        return councillors
 
     return fragments.cached(
         request,

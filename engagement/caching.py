@@ -145,6 +145,8 @@ def engagement_dependents(page):
         names = {
             fragments.WARD_ENGAGEMENTS,
             fragments.section_name(HomePageSection.OPEN_ENGAGEMENTS),
+            # Its opening and closing times are what home.schedule watches.
+            fragments.SCHEDULE,
         }
         if place_id:
             names.add(fragments.section_name(PlacePageSection.OPEN_FORM, place_id))

@@ -38,6 +38,19 @@ LISTED = [
     fragments.listing_name("places.placepage"),
 ]
 
+
+def every_results_path() -> set[str]:
+    """Every published results page with its open data (for a purge of everything)."""
+    from engagement.caching import results_paths
+
+    paths = set()
+    for place_id, round_number in PlaceInsight.objects.filter(live=True).values_list(
+        "place_id", "round_number"
+    ):
+        paths |= results_paths(place_id, [round_number])
+    return paths
+
+
 PLACES_PER_PAGE = 50
 COMMENTS_PER_THEME = 10
 SORT_FIXED = ("place", "responses")
@@ -297,7 +310,9 @@ def _results_context(place_id: int, round_number: int) -> dict:
     "place's confidence measure by round.",
     url_names=["insight_results"],
 )
-@public_page(names=lambda place_id, round_number: [results_name(place_id), *LISTED])
+@public_page(
+    names=lambda place_id, round_number: [results_name(place_id), *LISTED], paths=every_results_path
+)
 def results(request, place_id: int, round_number: int):
     context = _results_context(place_id, round_number)
     # Compared with the parent place's figures, else with the whole district's.
@@ -322,7 +337,9 @@ def _one(place_id: int, round_number: int):
     description="One place and round as CSV, a row per theme.",
     url_names=["insight_results_csv"],
 )
-@public_page(names=lambda place_id, round_number: [results_name(place_id), *LISTED])
+@public_page(
+    names=lambda place_id, round_number: [results_name(place_id), *LISTED], paths=lambda: set()
+)
 def results_csv(request, place_id: int, round_number: int):
     insight, rows = _one(place_id, round_number)
     return open_data.csv_response(rows, open_data.filename_for(insight))
@@ -333,7 +350,9 @@ def results_csv(request, place_id: int, round_number: int):
     description="One place and round as JSON, a row per theme.",
     url_names=["insight_results_json"],
 )
-@public_page(names=lambda place_id, round_number: [results_name(place_id), *LISTED])
+@public_page(
+    names=lambda place_id, round_number: [results_name(place_id), *LISTED], paths=lambda: set()
+)
 def results_json(request, place_id: int, round_number: int):
     insight, rows = _one(place_id, round_number)
     return open_data.json_response(rows, open_data.filename_for(insight), minimum=min_responses())

@@ -11,8 +11,8 @@ Pages: publishing, unpublishing, moving or deleting any page is handled
 here, for every page type, without the apps naming each other:
 
 - the page's own `page:<id>`, the `listing:` names of its model and the
-  page models it inherits from (every list of such pages), the routes and
-  the schedule (forms are pages);
+  page models it inherits from (every list of such pages); the routes of the
+  page and of the pages below it depend on its `page:<id>` (home.routing);
 - the CDN URLs of the page (before and after a move), its ancestors (which
   list their children), every live page whose type lists pages of its kind
   (`cache_listings`), and the sitemap;
@@ -126,7 +126,7 @@ def urls_for(change: CacheChange) -> set[str]:
     urls = set()
     cache_object = type("PurgeCache", (), {})()
     for page in pages.only("id", "url_path", "path", "depth"):
-        url = page.get_full_url(cache_object=cache_object)
+        url = page.get_full_url(request=cache_object)
         if url:
             urls.add(url)
     if paths:
@@ -140,8 +140,10 @@ SITE_WIDE = CacheChange(names=frozenset({fragments.SITE}), site_wide=True)
 
 
 def extra_paths() -> set[str]:
-    """Paths outside the page tree that show the menus: the sitemap and the apps' own views."""
-    return {SITEMAP_PATH, *getattr(settings, "CACHED_VIEW_PATHS", ())}
+    """Paths outside the page tree that show the menus: the sitemap and the public views."""
+    from home.page_cache import public_view_paths
+
+    return {SITEMAP_PATH, *public_view_paths()}
 
 
 # --- Pages --------------------------------------------------------------------------
@@ -179,11 +181,7 @@ def page_change(page) -> CacheChange:
     from wagtail.models import Page
 
     specific_class = page.specific_class or type(page)
-    names = {
-        fragments.ROUTES,
-        fragments.SCHEDULE,
-        *(fragments.listing_name(klass) for klass in _page_models(specific_class)),
-    }
+    names = {fragments.listing_name(klass) for klass in _page_models(specific_class)}
     page_ids = {page.pk}
     change = CacheChange(paths=frozenset({SITEMAP_PATH}))
     stored = Page.objects.filter(pk=page.pk).only("path", "depth").first()
@@ -226,7 +224,7 @@ def before_page_delete(sender, instance, **kwargs):
 
 def after_page_delete(sender, instance, **kwargs):
     if _is_page(instance):
-        versions.bump([fragments.ROUTES, fragments.page_name(instance.pk)])
+        versions.bump([fragments.page_name(instance.pk)])
 
 
 def restrictions_changed(sender, instance, **kwargs):

@@ -40,6 +40,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
 
 from home import fragments
 
@@ -62,8 +63,8 @@ ALLOWED_QUERY_PARAMETERS = frozenset(
         "q",  # search, and names in the councillor finder and the library
         "party",  # councillor finder
         "sent",  # councillor contact form: "your message was sent"
-        "sort",  # resource library
-        "resource",  # a document downloaded from a resource page
+        "sort",  # resource library, the results overview
+        "order",  # the results overview: ascending or descending
     }
 )
 #: Paths never cached whole, whatever the view says.
@@ -85,11 +86,18 @@ def mark_public(request, names=()) -> None:
     fragments.note(request, names)
 
 
-def public_page(names=()):
+#: Every view decorated with `public_page`: its paths, for purging them all
+#: when something every page shows changes (home.invalidation).
+PUBLIC_VIEWS: list = []
+
+
+def public_page(names=(), *, paths=None):
     """Decorate a view whose GET response may be cached whole (see `mark_public`).
 
     `names` is a list of home.fragments names, or a function of the view's
-    keyword arguments returning one.
+    keyword arguments returning one. `paths()` lists every path the view
+    answers (by default its URL name reversed without arguments), so a CDN
+    can be told to forget them all when the menus change.
     """
 
     def decorate(view):
@@ -101,9 +109,57 @@ def public_page(names=()):
                 mark_public(request, [*fragments.BASE_NAMES, *chosen])
             return response
 
+        PUBLIC_VIEWS.append((wrapper, paths))
         return wrapper
 
     return decorate
+
+
+def public_view_paths() -> set[str]:
+    """Every path a `public_page` view answers (its `paths()`, else its URL reversed)."""
+    from django.urls import NoReverseMatch, reverse
+
+    found = set()
+    for view, paths in PUBLIC_VIEWS:
+        if paths is not None:
+            found.update(paths())
+            continue
+        for url_name in _url_names_of(view):
+            try:
+                found.add(reverse(url_name))
+            except NoReverseMatch:
+                continue
+    return found
+
+
+def _wraps(callback, view) -> bool:
+    """Whether `callback` is `view` or a decorator's wrapper around it."""
+    seen = 0
+    while callback is not None and seen < 10:
+        if callback is view:
+            return True
+        callback = getattr(callback, "__wrapped__", None)
+        seen += 1
+    return False
+
+
+def _url_names_of(view) -> list[str]:
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found = []
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            elif (
+                isinstance(pattern, URLPattern) and pattern.name and _wraps(pattern.callback, view)
+            ):
+                found.append(namespace + pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return found
 
 
 def is_candidate(request) -> bool:
@@ -161,6 +217,13 @@ def cdn_seconds(request) -> int:
     return seconds
 
 
+def _site_of(request):
+    from home import routing
+
+    row = routing.site_for_request(request)
+    return row.as_site() if row is not None else None
+
+
 class PageCacheMiddleware:
     """Answers anonymous requests from the page cache, and sets every response's caching headers.
 
@@ -185,19 +248,21 @@ class PageCacheMiddleware:
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        """Before a view that is not a page: the stamps it needs in one round trip, and its site.
+        """Before a public view that is not a page: its site from the cached site table.
 
-        Pages are served by home.routing.serve, which reads their stamps with
-        the route's own; other public views (results, sitemap, sign-ups) read
-        the common ones here, and find the site from the cached site table
-        (Wagtail's `Site.find_for_request` would query it for every link).
+        Pages are served by home.routing.serve, which finds their site itself;
+        other views (results, sign-ups) link to pages, and Wagtail's
+        `Site.find_for_request` would query the site for them.
         """
         from home import routing
 
-        if view_func is routing.serve or request.path.startswith(EXCLUDED_PREFIXES):
-            return None
-        fragments.prefetch(request, fragments.BASE_NAMES)
-        routing.site_for_request(request)
+        if (
+            view_func is not routing.serve
+            and not request.path.startswith(EXCLUDED_PREFIXES)
+            and not hasattr(request, "_wagtail_site")
+        ):
+            # Found only if something asks (a view returning a constant never does).
+            request._wagtail_site = SimpleLazyObject(lambda: _site_of(request))
         return None
 
     def lookup(self, request, key) -> StoredResponse | None:

@@ -96,6 +96,20 @@ class Route:
     def model_class(self):
         return apps.get_model(self.model)
 
+    @property
+    def stamps(self) -> list[str]:
+        """What the route itself depends on: the page and every page above it.
+
+        Publishing, moving or deleting any of them renews its `page:<id>`
+        (home.invalidation), which retires the routes below it and no others;
+        `routes` is renewed for what changes every route (a site's root).
+        """
+        return [
+            fragments.ROUTES,
+            fragments.page_name(self.page_id),
+            *(fragments.page_name(crumb.page_id) for crumb in self.ancestors),
+        ]
+
 
 # --- Sites ----------------------------------------------------------------------------
 
@@ -144,7 +158,7 @@ def site_for_request(request) -> SiteRow | None:
     hostname = split_domain_port(request._get_raw_host())[0]
     row = site_row_for(site_table(request), hostname, request.get_port())
     request._ourplaces_site_row = row
-    if row is not None and not hasattr(request, "_wagtail_site"):
+    if row is not None and type(request.__dict__.get("_wagtail_site")) is not Site:
         request._wagtail_site = row.as_site()
     return row
 
@@ -221,7 +235,7 @@ def resolve(request, site: SiteRow, components: list[str]) -> Resolved:
     if remaining and not _has_own_route(model):
         # Wagtail would look for a child with the next slug: it is not there.
         raise Http404("No page at this address.")
-    page = model.objects.get(pk=last["id"])
+    page = load(model, last["id"])
     page_found, args, kwargs = page.route(request, remaining)
     args, kwargs = tuple(args or ()), dict(kwargs or {})
     if page_found.pk != page.pk or not (_simple(args) and _simple(kwargs)):
@@ -246,6 +260,13 @@ def resolve(request, site: SiteRow, components: list[str]) -> Resolved:
     return Resolved(page_found, args, kwargs, route)
 
 
+def load(model, page_id: int):
+    """The specific page, with what its type says it always shows (`route_select_related`)."""
+    related = getattr(model, "route_select_related", ())
+    queryset = model.objects.select_related(*related) if related else model.objects
+    return queryset.get(pk=page_id)
+
+
 def route_key(site: SiteRow, components: list[str]) -> str:
     return fragments.make_key(fragments.LOOKUP, "route", site.id, "/".join(components))
 
@@ -260,15 +281,14 @@ def find(request, path: str) -> Resolved:
     route = fragments.get(request, key, kind=fragments.LOOKUP)
     if route is not fragments.MISSING:
         try:
-            page = route.model_class().objects.get(pk=route.page_id)
+            page = load(route.model_class(), route.page_id)
         except (LookupError, Page.DoesNotExist):
             page = None
         if page is not None and page.live:
-            fragments.note(request, [fragments.ROUTES])
             return Resolved(page, route.args, dict(route.kwargs), route)
     resolved = resolve(request, site, components)
     if resolved.route is not None:
-        fragments.put(request, key, [fragments.ROUTES], resolved.route, kind=fragments.LOOKUP)
+        fragments.put(request, key, resolved.route.stamps, resolved.route, kind=fragments.LOOKUP)
     fragments.note(request, [fragments.ROUTES])
     return resolved
 
@@ -296,7 +316,8 @@ def _prefetch(request, path: str) -> None:
             components = [component for component in path.split("/") if component]
             route = fragments.peek(request, route_key(row, components))
             if isinstance(route, fragments.Entry):
-                names.update(route.value.names)
+                names.update(route.stamps)  # what the route itself depends on
+                names.update(route.value.names)  # what the page depends on
     fragments.prefetch(request, names)
 
 
@@ -349,7 +370,13 @@ def serve(request, path):
     if not restricted and getattr(page, "cache_public", True):
         names = resolved.route.names if resolved.route else fragments.page_names(page)
         page_cache.mark_public(request, names)
-    _learn_names(request, path, resolved.route)
+    if hasattr(response, "add_post_render_callback"):
+        # A TemplateResponse renders after this returns: learn what rendering read.
+        response.add_post_render_callback(
+            lambda rendered: _learn_names(request, path, resolved.route)
+        )
+    else:
+        _learn_names(request, path, resolved.route)
     return response
 
 
@@ -369,5 +396,5 @@ def _learn_names(request, path: str, route: Route | None) -> None:
     components = [component for component in path.split("/") if component]
     learned = dataclasses.replace(route, names=tuple(sorted(used | set(route.names))))
     fragments.put(
-        request, route_key(site, components), [fragments.ROUTES], learned, kind=fragments.LOOKUP
+        request, route_key(site, components), route.stamps, learned, kind=fragments.LOOKUP
     )

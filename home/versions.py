@@ -205,6 +205,12 @@ def current(request, names: Iterable[str]) -> dict[str, str] | None:
     if memo is None:
         memo = {}
     wanted = [name for name in set(names) if name not in memo]
+    if wanted and not memo and request is not None:
+        # The first read of a request brings the names nearly every request
+        # needs (home.fragments.BASE_NAMES) in the same round trip.
+        from home.fragments import BASE_NAMES
+
+        wanted = sorted(set(wanted) | set(BASE_NAMES))
     if wanted:
         try:
             memo.update(read(wanted))

@@ -190,6 +190,8 @@ class PlacePage(Page):
     #: Lists other places (its children, its neighbours) and names its wards.
     cache_listings = ("places.placepage", "places.ward", "places.placeindexpage")
     cache_section_hook = PLACE_PAGE_SECTIONS
+    #: Loaded with the page when it is served (home.routing.load).
+    route_select_related = ("hero_image",)
 
     def get_content_context(self, request) -> dict:
         """What the page's content shows (home_tags.cached_content calls this on a miss).

@@ -24,7 +24,8 @@ from engagement.conversation import alerts
 from engagement.conversation.forms import AlertSignupForm, FeedbackForm, StorySubmissionForm
 from engagement.conversation.models import PageFeedback, retention_days
 from engagement.conversation.stories import create_story_draft
-from home import ratelimit
+from home import fragments, ratelimit
+from home.page_cache import public_page
 from home.text import parse_id
 from places.models import PlacePage
 
@@ -79,10 +80,13 @@ def _place_or_none(value):
     return None
 
 
-@never_cache
+@public_page(
+    names=[fragments.listing_name("places.placepage"), fragments.listing_name("taggit.tag")]
+)
 @require_http_methods(["GET", "POST"])
 @ratelimit.limit_posts(SIGNUP_SCOPE, setting="CONVERSATION_SIGNUP_RATE_LIMIT", default=(10, 3600))
 def alerts_signup(request):
+    """The sign-up form: the same for every visitor (a page that may be cached), until posted."""
     status = 200
     if request.method == "POST":
         form = AlertSignupForm(request.POST)

@@ -47,10 +47,12 @@ if AWS_STORAGE_BUCKET_NAME:
     }
     SERVE_MEDIA = False
 
-# Purge the CDN when pages are published (Wagtail's frontend cache).
+# Purge the CDN of every URL an event affects (home.invalidation, through
+# Wagtail's frontend-cache backends and purge task). The app
+# wagtail.contrib.frontend_cache is not installed: its own signal handlers
+# would purge only the page published, a second time.
 FRONTEND_CACHE_URL = env_str("FRONTEND_CACHE_URL")
 if FRONTEND_CACHE_URL:
-    INSTALLED_APPS = [*INSTALLED_APPS, "wagtail.contrib.frontend_cache"]  # noqa: F405
     WAGTAILFRONTENDCACHE = {
         "default": {
             "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",

@@ -2,7 +2,7 @@
 
 import os
 
-from config.env import env_str
+from config.env import env_int, env_str
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, CACHES, DATABASES, REDIS_URL
@@ -28,9 +28,10 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 # Whole anonymous pages are not kept between a test's requests, so a test sees
 # each response rendered (with its context); the tests of the page cache turn
-# it on (the `page_cache` fixture in tests/conftest.py). Fragments are cached,
-# as in production.
-PAGE_CACHE_SECONDS = 0
+# it on (the `page_cache` fixture in tests/conftest.py, or PAGE_CACHE_SECONDS
+# in the environment of the servers a drill starts). Fragments are cached, as
+# in production.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0)
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Several checkouts may run the PostgreSQL pass on one server at once.
