@@ -4,7 +4,14 @@ Each of `concurrency` threads keeps one HTTP/1.1 connection (reopened when the
 server closes it, as gunicorn's sync workers do after every response) and
 sends the same request again as soon as the last response has been read. A
 warm-up runs first and is not counted; then only responses that finish inside
-the measured window count, so the figures do not depend on stragglers.
+the measured window count, so the figures do not depend on stragglers. A
+response counts by when it finished, whenever it was sent: a closed loop always
+has `concurrency` requests in flight, so requiring them to be sent inside the
+window too would drop about one latency's worth of responses and under-count a
+slow page (by a fifth for a 1 s response in a 5 s window). Every
+response is also tallied by status over the whole run (warm-up and stragglers
+included), so a POST scenario can compare what the server accepted with the
+rows it stored.
 
 It only talks to 127.0.0.1, and every thread stops by the deadline (plus at
 most one socket timeout), so it cannot hammer anything else or run away.
@@ -29,6 +36,9 @@ class LoadResult:
     latencies_ms: list[float] = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
     failures: Counter = field(default_factory=Counter)
+    #: Every response and failure of the run, warm-up and stragglers included.
+    all_statuses: Counter = field(default_factory=Counter)
+    all_failures: Counter = field(default_factory=Counter)
     client_cpu_seconds: float = 0.0
 
     @property
@@ -72,6 +82,10 @@ class LoadResult:
             "errors": self.errors,
             "statuses": {str(status): count for status, count in sorted(self.statuses.items())},
             "failures": dict(self.failures),
+            "all_statuses": {
+                str(status): count for status, count in sorted(self.all_statuses.items())
+            },
+            "all_failures": dict(self.all_failures),
             "seconds": round(self.seconds, 3),
             "concurrency": self.concurrency,
             "client_cpu_percent": round(100 * self.client_cpu_seconds / self.seconds, 1)
@@ -113,6 +127,8 @@ def run_load(
         latencies: list[float] = []
         statuses: Counter = Counter()
         failures: Counter = Counter()
+        all_statuses: Counter = Counter()
+        all_failures: Counter = Counter()
         connection = http.client.HTTPConnection(LOCALHOST, port, timeout=SOCKET_TIMEOUT)
         try:
             while (sent := time.perf_counter()) < measure_until:
@@ -129,7 +145,11 @@ def run_load(
                     status = None
                     kind = type(error).__name__
                 done = time.perf_counter()
-                if sent < measure_from or done > measure_until:
+                if status is None:
+                    all_failures[kind] += 1
+                else:
+                    all_statuses[status] += 1
+                if not measure_from <= done <= measure_until:
                     continue
                 if status is None:
                     failures[kind] += 1
@@ -142,6 +162,8 @@ def run_load(
                 result.latencies_ms.extend(latencies)
                 result.statuses.update(statuses)
                 result.failures.update(failures)
+                result.all_statuses.update(all_statuses)
+                result.all_failures.update(all_failures)
 
     cpu_before = time.process_time()
     threads = [
