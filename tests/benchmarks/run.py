@@ -738,6 +738,22 @@ def report(result: dict) -> None:
             for row in [*states[state]["pages"], *states[state]["references"].values()]
         )
         print(f"  the load generator used at most {cpu}% of a CPU in any measurement")
+        spreads = []
+        for state in order:
+            for name, entry in states[state]["references"].items():
+                rates = [run["requests_per_second"] for run in entry["runs"]]
+                entry["spread"] = ratio(max(rates), min(rates)) if min(rates) else None
+                spreads.append(f"{state} {name} {min(rates):.0f}-{max(rates):.0f}")
+        print(f"  references' req/s, lowest-highest of their measurements: {', '.join(spreads)}")
+        worst = max(
+            (e.get("spread") or 1) for st in order for e in states[st]["references"].values()
+        )
+        if worst > 1.3:
+            print(
+                f"  NOTE: one reference's rate changed {worst:.1f}-fold within one state: the "
+                "machine was busy with something else, so ratios are uncertain by about as much "
+                "(BENCH_REFERENCE_EVERY=1 measures the references around every page)"
+            )
     submissions = result["submissions"]
     if submissions:
         print()
