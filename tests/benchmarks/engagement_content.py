@@ -94,7 +94,8 @@ def _create_place_and_form(now):
 
 
 def prepare_post(base_url: str, facts) -> dict[str, str]:
-    """The urlencoded answers, after checking the form page answers.
+    """The urlencoded answers (each copy made unique by the load generator), after
+    checking the form page answers.
 
     Public forms carry no CSRF token or cookie: the site refuses cross-site
     posts by their Fetch-Metadata and Origin headers instead, which the
@@ -105,8 +106,10 @@ def prepare_post(base_url: str, facts) -> dict[str, str]:
     if status != 200:
         raise SystemExit(f"GET {facts['engagement_form_path']} answered {status}")
     answers = {key: str(n % 7 + 1) for n, key in enumerate(THEME_KEYS)}
-    answers["moving_around_comment"] = "Benchmark comment about the pavements."
-    # No one-time token: every POST stores a new response, as real people's do.
+    # The load generator puts a number of its own in every copy (loadgen.SEQUENCE):
+    # each POST is a different person's answers, never a resend of the last one.
+    sequence = loadgen.SEQUENCE.decode()  # urlencode leaves it as it is
+    answers["moving_around_comment"] = f"Benchmark comment {sequence} about the pavements."
     form = urlencode({"place": facts["engagement_place_id"], "website": "", **answers})
     return {"engagement_post_body": form}
 

@@ -19,6 +19,7 @@ most one socket timeout), so it cannot hammer anything else or run away.
 
 import http.client
 import math
+import secrets
 import socket
 import threading
 import time
@@ -27,6 +28,10 @@ from dataclasses import dataclass, field
 
 LOCALHOST = "127.0.0.1"
 SOCKET_TIMEOUT = 30.0
+#: In a request body, replaced by a number no other request of the run has:
+#: answers that differ, as different people's do (a form may take a second
+#: copy of the same answers from the same client for a resend and not store it).
+SEQUENCE = b"__SEQ__"
 
 
 @dataclass
@@ -98,6 +103,8 @@ def fetch(port: int, method: str, path: str, body: bytes | None = None, headers=
     """One request on a fresh connection: (status, headers, body). For probes and setup."""
     connection = http.client.HTTPConnection(LOCALHOST, port, timeout=SOCKET_TIMEOUT)
     try:
+        if body is not None:
+            body = body.replace(SEQUENCE, f"probe-{secrets.token_hex(4)}".encode())
         connection.request(method, path, body=body, headers=dict(headers or {}))
         response = connection.getresponse()
         return response.status, response.headers, response.read()
@@ -123,7 +130,7 @@ def run_load(
     result = LoadResult(seconds=seconds, concurrency=concurrency)
     lock = threading.Lock()
 
-    def worker() -> None:
+    def worker(number: int) -> None:
         latencies: list[float] = []
         statuses: Counter = Counter()
         failures: Counter = Counter()
@@ -131,9 +138,14 @@ def run_load(
         all_failures: Counter = Counter()
         connection = http.client.HTTPConnection(LOCALHOST, port, timeout=SOCKET_TIMEOUT)
         try:
+            sequence = 0
             while (sent := time.perf_counter()) < measure_until:
+                payload = body
+                if body is not None and SEQUENCE in body:
+                    sequence += 1
+                    payload = body.replace(SEQUENCE, f"{number}-{sequence}".encode())
                 try:
-                    connection.request(method, path, body=body, headers=headers)
+                    connection.request(method, path, body=payload, headers=headers)
                     response = connection.getresponse()
                     response.read()
                     status = response.status
@@ -167,7 +179,8 @@ def run_load(
 
     cpu_before = time.process_time()
     threads = [
-        threading.Thread(target=worker, name=f"load-{n}", daemon=True) for n in range(concurrency)
+        threading.Thread(target=worker, args=(n,), name=f"load-{n}", daemon=True)
+        for n in range(concurrency)
     ]
     for thread in threads:
         thread.start()

@@ -149,14 +149,14 @@ ONE_ROW_POST = Scenario(
     path="/__bench__/submit/",
     method="POST",
     body="csrfmiddlewaretoken={bench_csrf_token}&name=Bench&score=4"
-    "&comment=Benchmark+comment+about+the+pavements.",
+    "&comment=Benchmark+comment+__SEQ__+about+the+pavements.",
     headers={**FORM_HEADERS, "Cookie": "csrftoken={bench_csrf_cookie}"},
     prepare=_prepare_reference_post,
     kind=SUBMISSION,
     counter=BENCH_ROWS,
     rows="rows_bench",
     describe="the one-row reference: a Django form behind Django's CSRF token, "
-    "validated, one row inserted in one transaction, 303",
+    "validated, one row inserted in one transaction, 303; every copy's comment differs",
 )
 
 SCENARIOS: list[Scenario] = [
@@ -310,8 +310,9 @@ SCENARIOS: list[Scenario] = [
         counter=ENGAGEMENT_ROWS,
         rows="rows_submissions",
         compare_to="one-row POST",
-        describe="a full Place Standard response (14 themes) posted to {engagement_form_path}; "
-        "each stores a new response, so the database grows as it runs",
+        describe="a full Place Standard response (14 themes) posted to {engagement_form_path}, "
+        "a different comment in every copy (no two are a resend); each stores a new "
+        "response, so the database grows as it runs",
     ),
 ]
 
