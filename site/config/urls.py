@@ -45,9 +45,9 @@ if settings.SERVE_MEDIA:
     urlpatterns += [re_path(rf"^{media_prefix}images/(?P<path>.+)$", serve_image_rendition)]
 
 if settings.BENCHMARK_ROUTES:
-    from tests.benchmarks.bare_page import welcome_page
+    from tests.benchmarks.reference import urls as benchmark_urls
 
-    urlpatterns += [path("__bench__/welcome/", welcome_page)]
+    urlpatterns += benchmark_urls.urlpatterns
 
 urlpatterns += [
     # Wagtail's page serving catches everything else, so it comes last: its

@@ -1,12 +1,15 @@
-"""Content and CSRF preparation for the engagement benchmarks.
+"""Content, answers and row counts for the engagement benchmarks.
 
 `place_with_form()` finds a live place page with an open Place Standard form
 (the demo's, when the demo loaded), or creates a place and a form for it, and
-returns their paths. `prepare_post()` fetches the form page once from the
-running server for a CSRF cookie and token, so the POST scenario passes
-Django's CSRF check like a browser. `place_with_form` runs inside Django
-(see site_setup.py); `prepare_post` runs in the load generator, without
-Django, so Django is imported only inside the functions that need it.
+returns their paths, with the form's thank-you page and the engagement index.
+`prepare_post()` checks the form page answers on the running server and builds
+the urlencoded answers the POST scenario sends (public forms carry no CSRF
+token: the site's cross-site protection reads the browser's Fetch Metadata
+instead). `row_counts()` counts the stored responses, before and after the
+POST scenario. `place_with_form` and `row_counts` run inside Django (see
+site_setup.py); `prepare_post` runs in the load generator, without Django, so
+Django is imported only inside the functions that need it.
 """
 
 import datetime
@@ -24,7 +27,8 @@ def place_with_form() -> dict[str, str]:
     from django.utils import timezone
     from wagtail.models import Site
 
-    from engagement.models import PlaceStandardFormPage
+    from engagement.demo import engagement_index
+    from engagement.models import EngagementIndexPage, PlaceStandardFormPage
 
     site = Site.objects.get(is_default_site=True)
     now = timezone.now()
@@ -39,9 +43,16 @@ def place_with_form() -> dict[str, str]:
     if form_page is None:
         form_page = _create_place_and_form(now)
         source = "benchmark"
+    index = EngagementIndexPage.objects.live().public().first()
+    if index is None:
+        index = engagement_index(lambda message: None)
+        source = "benchmark"
+    form_path = form_page.relative_url(site)
     return {
         "engagement_place_path": form_page.place.relative_url(site),
-        "engagement_form_path": form_page.relative_url(site),
+        "engagement_form_path": form_path,
+        "engagement_thanks_path": f"{form_path}{form_page.CONFIRMATION_PATH}/",
+        "engagement_index_path": index.relative_url(site),
         "engagement_place_id": str(form_page.place_id),
         "engagement_source": source,
     }
@@ -83,7 +94,8 @@ def _create_place_and_form(now):
 
 
 def prepare_post(base_url: str, facts) -> dict[str, str]:
-    """The urlencoded answers, after checking the form page answers.
+    """The urlencoded answers (each copy made unique by the load generator), after
+    checking the form page answers.
 
     Public forms carry no CSRF token or cookie: the site refuses cross-site
     posts by their Fetch-Metadata and Origin headers instead, which the
@@ -94,7 +106,19 @@ def prepare_post(base_url: str, facts) -> dict[str, str]:
     if status != 200:
         raise SystemExit(f"GET {facts['engagement_form_path']} answered {status}")
     answers = {key: str(n % 7 + 1) for n, key in enumerate(THEME_KEYS)}
-    answers["moving_around_comment"] = "Benchmark comment about the pavements."
-    # No one-time token: every POST stores a new response, as real people's do.
+    # The load generator puts a number of its own in every copy (loadgen.SEQUENCE):
+    # each POST is a different person's answers, never a resend of the last one.
+    sequence = loadgen.SEQUENCE.decode()  # urlencode leaves it as it is
+    answers["moving_around_comment"] = f"Benchmark comment {sequence} about the pavements."
     form = urlencode({"place": facts["engagement_place_id"], "website": "", **answers})
     return {"engagement_post_body": form}
+
+
+def row_counts() -> dict[str, str]:
+    """Responses and theme scores stored so far (the submissions scenario counts them)."""
+    from engagement.models import Submission, ThemeScore
+
+    return {
+        "rows_submissions": str(Submission.objects.count()),
+        "rows_theme_scores": str(ThemeScore.objects.count()),
+    }

@@ -4,7 +4,14 @@ Each of `concurrency` threads keeps one HTTP/1.1 connection (reopened when the
 server closes it, as gunicorn's sync workers do after every response) and
 sends the same request again as soon as the last response has been read. A
 warm-up runs first and is not counted; then only responses that finish inside
-the measured window count, so the figures do not depend on stragglers.
+the measured window count, so the figures do not depend on stragglers. A
+response counts by when it finished, whenever it was sent: a closed loop always
+has `concurrency` requests in flight, so requiring them to be sent inside the
+window too would drop about one latency's worth of responses and under-count a
+slow page (by a fifth for a 1 s response in a 5 s window). Every
+response is also tallied by status over the whole run (warm-up and stragglers
+included), so a POST scenario can compare what the server accepted with the
+rows it stored.
 
 It only talks to 127.0.0.1, and every thread stops by the deadline (plus at
 most one socket timeout), so it cannot hammer anything else or run away.
@@ -12,6 +19,7 @@ most one socket timeout), so it cannot hammer anything else or run away.
 
 import http.client
 import math
+import secrets
 import socket
 import threading
 import time
@@ -20,6 +28,10 @@ from dataclasses import dataclass, field
 
 LOCALHOST = "127.0.0.1"
 SOCKET_TIMEOUT = 30.0
+#: In a request body, replaced by a number no other request of the run has:
+#: answers that differ, as different people's do (a form may take a second
+#: copy of the same answers from the same client for a resend and not store it).
+SEQUENCE = b"__SEQ__"
 
 
 @dataclass
@@ -29,6 +41,9 @@ class LoadResult:
     latencies_ms: list[float] = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
     failures: Counter = field(default_factory=Counter)
+    #: Every response and failure of the run, warm-up and stragglers included.
+    all_statuses: Counter = field(default_factory=Counter)
+    all_failures: Counter = field(default_factory=Counter)
     client_cpu_seconds: float = 0.0
 
     @property
@@ -72,6 +87,10 @@ class LoadResult:
             "errors": self.errors,
             "statuses": {str(status): count for status, count in sorted(self.statuses.items())},
             "failures": dict(self.failures),
+            "all_statuses": {
+                str(status): count for status, count in sorted(self.all_statuses.items())
+            },
+            "all_failures": dict(self.all_failures),
             "seconds": round(self.seconds, 3),
             "concurrency": self.concurrency,
             "client_cpu_percent": round(100 * self.client_cpu_seconds / self.seconds, 1)
@@ -84,6 +103,8 @@ def fetch(port: int, method: str, path: str, body: bytes | None = None, headers=
     """One request on a fresh connection: (status, headers, body). For probes and setup."""
     connection = http.client.HTTPConnection(LOCALHOST, port, timeout=SOCKET_TIMEOUT)
     try:
+        if body is not None:
+            body = body.replace(SEQUENCE, f"probe-{secrets.token_hex(4)}".encode())
         connection.request(method, path, body=body, headers=dict(headers or {}))
         response = connection.getresponse()
         return response.status, response.headers, response.read()
@@ -109,15 +130,22 @@ def run_load(
     result = LoadResult(seconds=seconds, concurrency=concurrency)
     lock = threading.Lock()
 
-    def worker() -> None:
+    def worker(number: int) -> None:
         latencies: list[float] = []
         statuses: Counter = Counter()
         failures: Counter = Counter()
+        all_statuses: Counter = Counter()
+        all_failures: Counter = Counter()
         connection = http.client.HTTPConnection(LOCALHOST, port, timeout=SOCKET_TIMEOUT)
         try:
+            sequence = 0
             while (sent := time.perf_counter()) < measure_until:
+                payload = body
+                if body is not None and SEQUENCE in body:
+                    sequence += 1
+                    payload = body.replace(SEQUENCE, f"{number}-{sequence}".encode())
                 try:
-                    connection.request(method, path, body=body, headers=headers)
+                    connection.request(method, path, body=payload, headers=headers)
                     response = connection.getresponse()
                     response.read()
                     status = response.status
@@ -129,7 +157,11 @@ def run_load(
                     status = None
                     kind = type(error).__name__
                 done = time.perf_counter()
-                if sent < measure_from or done > measure_until:
+                if status is None:
+                    all_failures[kind] += 1
+                else:
+                    all_statuses[status] += 1
+                if not measure_from <= done <= measure_until:
                     continue
                 if status is None:
                     failures[kind] += 1
@@ -142,10 +174,13 @@ def run_load(
                 result.latencies_ms.extend(latencies)
                 result.statuses.update(statuses)
                 result.failures.update(failures)
+                result.all_statuses.update(all_statuses)
+                result.all_failures.update(all_failures)
 
     cpu_before = time.process_time()
     threads = [
-        threading.Thread(target=worker, name=f"load-{n}", daemon=True) for n in range(concurrency)
+        threading.Thread(target=worker, args=(n,), name=f"load-{n}", daemon=True)
+        for n in range(concurrency)
     ]
     for thread in threads:
         thread.start()

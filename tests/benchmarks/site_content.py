@@ -204,3 +204,196 @@ def _long_body(home: HomePage) -> list:
         ),
     ]
     return body
+
+
+# --- Every other public page type ----------------------------------------------
+#
+# One function per part of the site, each returning the paths its scenarios
+# request (see scenarios.py) and `<part>_source`: "demo" when the demo content
+# had every page it needed, "benchmark" when something had to be created.
+# Pages are looked up by type (the richest or first by tree order), so a
+# change to the demo's slugs does not break the benchmark.
+
+
+def _home_and_site():
+    site = Site.objects.get(is_default_site=True)
+    return site.root_page.specific, site
+
+
+def _add(parent, page):
+    """Add `page` under `parent` and publish it, as an editor would."""
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def _source(created: bool) -> str:
+    return "benchmark" if created else "demo"
+
+
+def places() -> dict[str, str]:
+    """The place index and a district: a top-level place with places under it (Kirklees)."""
+    from places.models import PlaceIndexPage, PlaceKind, PlacePage
+
+    home, site = _home_and_site()
+    created = False
+    index = PlaceIndexPage.objects.live().public().first()
+    if index is None:
+        index = _add(home, PlaceIndexPage(title="Places", slug="places"))
+        created = True
+    district = (
+        PlacePage.objects.live()
+        .public()
+        .descendant_of(index)
+        .filter(kind=PlaceKind.DISTRICT)
+        .order_by("-numchild", "path")
+        .first()
+    )
+    if district is None:
+        district = _add(
+            index,
+            PlacePage(
+                title="Benchmark District",
+                slug="bench-district",
+                kind=PlaceKind.DISTRICT,
+                summary="A district with towns in it, for the benchmark.",
+            ),
+        )
+        for slug, title in [("bench-north", "Northtown"), ("bench-south", "Southtown")]:
+            _add(district, PlacePage(title=title, slug=slug, summary=f"{title}, a town."))
+        created = True
+    return {
+        "place_index_path": index.relative_url(site),
+        "district_path": district.relative_url(site),
+        "district_title": district.title,
+        "places_source": _source(created),
+    }
+
+
+def councillors() -> dict[str, str]:
+    """The councillor index, a councillor with a ward, and a postcode in a ward with councillors."""
+    from councillor_pages.models import CouncillorIndexPage, CouncillorPage, Postcode
+    from places.models import Ward
+
+    home, site = _home_and_site()
+    created = False
+    index = CouncillorIndexPage.objects.live().public().first()
+    if index is None:
+        index = _add(home, CouncillorIndexPage(title="Your councillors", slug="councillors"))
+        created = True
+    councillors_with_ward = CouncillorPage.objects.live().public().child_of(index)
+    councillor = councillors_with_ward.filter(ward__isnull=False).order_by("path").first()
+    if councillor is None:
+        ward, _ = Ward.objects.get_or_create(code="E05999999", defaults={"name": "Benchmark Ward"})
+        councillor = _add(
+            index,
+            CouncillorPage(
+                title="Alex Example", slug="bench-alex-example", party="Independent", ward=ward
+            ),
+        )
+        created = True
+    postcode = (
+        Postcode.objects.filter(ward__councillors__live=True)
+        .select_related("ward")
+        .order_by("postcode")
+        .first()
+    )
+    if postcode is None:
+        postcode, _ = Postcode.objects.get_or_create(
+            postcode="ZZ991ZZ", defaults={"ward": councillor.ward}
+        )
+        created = True
+    return {
+        "councillor_index_path": index.relative_url(site),
+        "councillor_path": councillor.relative_url(site),
+        "councillor_title": councillor.title,
+        "postcode": postcode.postcode,
+        "postcode_ward": postcode.ward.name,
+        "councillors_source": _source(created),
+    }
+
+
+def schools() -> dict[str, str]:
+    """The schools programme page, its resource library and one learning resource."""
+    from schools.models import (
+        KeyStage,
+        LearningResourcePage,
+        ResourceIndexPage,
+        ResourceType,
+        SchoolsIndexPage,
+    )
+
+    home, site = _home_and_site()
+    created = False
+    programme = SchoolsIndexPage.objects.live().public().first()
+    if programme is None:
+        programme = _add(
+            home,
+            SchoolsIndexPage(
+                title="Democracy Friendly Schools",
+                slug="democracy-friendly-schools",
+                introduction="Schools and councillors working together.",
+                contact_email="schools@example.org",
+            ),
+        )
+        created = True
+    library = ResourceIndexPage.objects.live().public().descendant_of(programme).first()
+    if library is None:
+        library = _add(programme, ResourceIndexPage(title="Learning resources", slug="resources"))
+        created = True
+    resource = (
+        LearningResourcePage.objects.live().public().child_of(library).order_by("path").first()
+    )
+    if resource is None:
+        resource = LearningResourcePage(
+            title="What does a councillor do?",
+            slug="bench-what-does-a-councillor-do",
+            summary="A lesson about what councillors do and how to reach them.",
+            resource_type=ResourceType.LESSON_PLAN,
+            duration_minutes=45,
+            learning_objectives="Say what a councillor does.\nFind your own councillors.",
+            body=_short_body(),
+        )
+        resource.key_stages = list(KeyStage.objects.all()[:2])
+        _add(library, resource)
+        created = True
+    return {
+        "schools_index_path": programme.relative_url(site),
+        "resource_library_path": library.relative_url(site),
+        "resource_path": resource.relative_url(site),
+        "resource_title": resource.title,
+        "schools_source": _source(created),
+    }
+
+
+def stories() -> dict[str, str]:
+    """The story index, one published story, and the alerts sign-up page (same app)."""
+    from django.urls import reverse
+
+    from engagement.conversation.models import StoryIndexPage, StoryPage
+
+    home, site = _home_and_site()
+    created = False
+    index = StoryIndexPage.objects.live().public().first()
+    if index is None:
+        index = _add(home, StoryIndexPage(title="Our stories, our places", slug="stories"))
+        created = True
+    story = StoryPage.objects.live().public().child_of(index).order_by("path").first()
+    if story is None:
+        story = _add(
+            index,
+            StoryPage(
+                title="A street tidy that became a street party",
+                slug="bench-street-tidy",
+                summary="Neighbours cleared a street and stayed for tea.",
+                body=_short_body(),
+            ),
+        )
+        created = True
+    return {
+        "story_index_path": index.relative_url(site),
+        "story_path": story.relative_url(site),
+        "story_title": story.title,
+        "alerts_path": reverse("conversation_alerts_signup"),
+        "stories_source": _source(created),
+    }

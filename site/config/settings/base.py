@@ -358,11 +358,13 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 PAGE_CACHE_BROWSER_SECONDS = env_int("PAGE_CACHE_BROWSER_SECONDS", 60)
 
 # `make bench` compares pages with reference pages served by the same process
-# (tests/benchmarks/README.md); the routes exist only when this is on, and so
-# does the bench-only cache state: "cold" (no fragment or page cache), "warm"
+# (tests/benchmarks/README.md); the routes and the references' app (a minimal
+# Wagtail page type, a one-row table) exist only when this is on, and so does
+# the bench-only cache state: "cold" (no fragment or page cache), "warm"
 # (fragments cached, no page cache) or "hit" (both, as in production).
 BENCHMARK_ROUTES = env_bool("OUR_PLACES_BENCHMARK_ROUTES", False)
 if BENCHMARK_ROUTES:
+    INSTALLED_APPS = [*INSTALLED_APPS, "tests.benchmarks.reference"]
     BENCH_CACHE_STATE = env_str("OUR_PLACES_BENCH_CACHE_STATE", "hit")
     if BENCH_CACHE_STATE not in ("cold", "warm", "hit"):
         raise ValueError(f"OUR_PLACES_BENCH_CACHE_STATE={BENCH_CACHE_STATE!r}: cold, warm or hit")
