@@ -6,7 +6,8 @@
 - A form opening or closing at its set time: `SCHEDULED_CHANGES`, so nothing
   cached outlives the moment (home.schedule).
 - A place published, moved or renamed: its results pages show its name.
-- An insight published, unpublished or edited, a comment moderated, or the
+- An insight published, unpublished or edited, a comment moderated, a
+  response marked as spam (or accepted again, moved or deleted), or the
   public copy of a place's tallies refreshed (every `INSIGHT_MIN_RESPONSES`
   responses, engagement.insight.count_in): the place's results section, its
   results pages and open data, and the district overview.
@@ -181,6 +182,24 @@ def comment_moderated(sender, instance, created=False, update_fields=None, **kwa
     invalidation.apply(results_change(submission.place_id, [submission.round_number]))
 
 
+def response_changed(sender, instance, created=False, raw=False, **kwargs):
+    """A response marked as spam, accepted again, moved or deleted by staff.
+
+    Its comments leave or join the results pages at once (the tallies
+    follow their own rule, engagement.signals). A new response is not a
+    change here: it is counted in by the tally, whose refresh says so.
+    """
+    if created or raw:
+        return
+    before = getattr(instance, "_tally_before", None) or {}
+    for place_id, round_number in {
+        (instance.place_id, instance.round_number),
+        (before.get("place_id"), before.get("round_number")),
+    }:
+        if place_id is not None:
+            invalidation.apply(results_change(place_id, [round_number]))
+
+
 def connect_signals() -> None:
     from django.db.models.signals import post_delete, post_save
     from wagtail.signals import published, unpublished
@@ -196,4 +215,10 @@ def connect_signals() -> None:
     )
     post_save.connect(
         comment_moderated, sender=ThemeScore, dispatch_uid="engagement-cache-moderated"
+    )
+    from engagement.models import Submission
+
+    post_save.connect(response_changed, sender=Submission, dispatch_uid="engagement-cache-resp")
+    post_delete.connect(
+        response_changed, sender=Submission, dispatch_uid="engagement-cache-resp-delete"
     )

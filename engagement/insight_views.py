@@ -24,7 +24,13 @@ from django.template.response import TemplateResponse
 from engagement import open_data
 from engagement.caching import RESULTS, results_name
 from engagement.compass import render_compass, render_confidence_chart
-from engagement.disclosure import area_figures, place_figures, published_figure, rules
+from engagement.disclosure import (
+    area_figures,
+    place_figures,
+    producing,
+    published_figure,
+    rules,
+)
 from engagement.insight import CONFIDENCE_THEME, RoundFigures, min_responses, tallies_for
 from engagement.insight_models import HighlightedComment, PlaceInsight
 from engagement.models import ThemeScore
@@ -151,6 +157,15 @@ class Sort:
 )
 @public_page(names=[RESULTS, *LISTED])
 def overview(request):
+    def build():
+        with producing("results-overview"):
+            return _overview_context(request)
+
+    context = fragments.view_content(["results-overview"], [RESULTS, *LISTED], build)
+    return TemplateResponse(request, "pages/insight/overview.html", context)
+
+
+def _overview_context(request) -> dict:
     insights = list(published().order_by("place__title", "place_id", "-round_number"))
     tallies = tallies_for((i.place_id, i.round_number) for i in insights)
 
@@ -199,14 +214,15 @@ def overview(request):
         "minimum": min_responses(),
         "disclosure_rules": rules(),
     }
-    return TemplateResponse(request, "pages/insight/overview.html", context)
+    return context
 
 
 # --- A place's results for one round -------------------------------------------------------
 
 
-def _results_context(place_id: int, round_number: int) -> dict:
-    place_insights = list(published().filter(place_id=place_id).order_by("round_number"))
+def _results_context(place_id: int, round_number: int, place_insights=None) -> dict:
+    if place_insights is None:
+        place_insights = list(published().filter(place_id=place_id).order_by("round_number"))
     insight = next((i for i in place_insights if i.round_number == round_number), None)
     if insight is None:
         raise Http404("No published results for this place and round.")
@@ -314,10 +330,28 @@ def _results_context(place_id: int, round_number: int) -> dict:
     names=lambda place_id, round_number: [results_name(place_id), *LISTED], paths=every_results_path
 )
 def results(request, place_id: int, round_number: int):
-    context = _results_context(place_id, round_number)
-    # Compared with the parent place's figures, else with the whole district's.
-    parent = context.get("parent_insight")
-    fragments.note(request, [results_name(parent.place_id) if parent else RESULTS])
+    # What the title needs (and a 404 for no results); the rest only when the
+    # content is built, not when its stored fragment is reused.
+    place_insights = list(published().filter(place_id=place_id).order_by("round_number"))
+    insight = next((i for i in place_insights if i.round_number == round_number), None)
+    if insight is None:
+        raise Http404("No published results for this place and round.")
+
+    def build():
+        with producing("results-page"):
+            content = _results_context(place_id, round_number, place_insights)
+        # Compared with the parent place's figures, else with the whole district's.
+        parent = content.get("parent_insight")
+        fragments.note(request, [results_name(parent.place_id) if parent else RESULTS])
+        return content
+
+    context = {
+        "insight": insight,
+        "place": insight.place,
+        **fragments.view_content(
+            ["results", place_id, round_number], [results_name(place_id), *LISTED], build
+        ),
+    }
     return TemplateResponse(request, "pages/insight/results.html", context)
 
 

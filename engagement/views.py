@@ -9,6 +9,7 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from engagement.forms import build_staff_form_class
 from engagement.insight import min_responses
@@ -48,7 +49,9 @@ def serve_form_page(page, request, *args, confirmation=False, **kwargs):
     template = page.get_template(request, *args, **kwargs)
     if request.method != "POST":
         if is_open:
-            context["form"] = page.get_form(page=page, user=request.user)
+            # Built only if the page's content is rendered, not when its cached
+            # fragment is reused (the form class reads the extra questions).
+            context["form"] = SimpleLazyObject(lambda: page.get_form(page=page, user=request.user))
         return TemplateResponse(request, template, context)
 
     if not is_open:

@@ -339,3 +339,25 @@ def pages_named(name: str) -> int | None:
         number = rest.rsplit(":", 1)[1]
         return int(number) if number.isdigit() else None
     return None
+
+
+@dataclass(frozen=True)
+class ViewContent:
+    """A view's content block that may be reused (home_tags.cached_content).
+
+    `build()` returns the context the content needs; it runs only when the
+    fragment is rendered, never when a stored one is reused.
+    """
+
+    key: str
+    names: frozenset[str]
+    build: Callable[[], dict]
+
+
+def view_content(key_parts, names: Iterable[str], build: Callable[[], dict]) -> dict:
+    """The context entry with which a view (not a Wagtail page) asks for its content cached."""
+    return {
+        "content_cache": ViewContent(
+            key=make_key(FRAGMENT, "view", *key_parts), names=frozenset(names), build=build
+        )
+    }

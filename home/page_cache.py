@@ -103,10 +103,12 @@ def public_page(names=(), *, paths=None):
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
+            if request.method not in ("GET", "HEAD"):
+                return view(request, *args, **kwargs)
+            chosen = [*fragments.BASE_NAMES, *(names(**kwargs) if callable(names) else names)]
+            fragments.prefetch(request, chosen)  # every stamp it needs, in one round trip
             response = view(request, *args, **kwargs)
-            if request.method in ("GET", "HEAD"):
-                chosen = names(**kwargs) if callable(names) else names
-                mark_public(request, [*fragments.BASE_NAMES, *chosen])
+            mark_public(request, chosen)
             return response
 
         PUBLIC_VIEWS.append((wrapper, paths))

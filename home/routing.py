@@ -20,7 +20,8 @@ costs one query for every page along the path at once (their `url_path`s),
 one for the specific page, and then the page's own `route()`, so pages with
 routes of their own (Wagtail's RoutablePageMixin, a form's thank-you page)
 still decide what their sub-paths mean. If a page on the way down (not the
-last one) has its own `route()`, Wagtail's walk is used unchanged.
+last one) has its own `route()`, Wagtail's walk is used unchanged; what it
+finds is kept like any route when it is the deepest page on the path.
 
 Everything Wagtail's view does afterwards is kept: the `before_serve_page`
 and `on_serve_page` hooks run, except Wagtail's own view-restriction check
@@ -92,6 +93,10 @@ class Route:
     url: str = ""
     #: What the page's cached output depends on (home.fragments.page_names).
     names: tuple[str, ...] = ()
+    #: The path below the page, asked of the page's own `route()` again on every
+    #: request when its answer cannot be kept (a RoutablePageMixin page's view).
+    remaining: tuple[str, ...] = ()
+    reroute: bool = False
 
     def model_class(self):
         return apps.get_model(self.model)
@@ -225,21 +230,24 @@ def resolve(request, site: SiteRow, components: list[str]) -> Resolved:
     models = [ContentType.objects.get_for_id(row["content_type_id"]).model_class() for row in chain]
     if any(model is None for model in models):
         raise Http404("No page at this address.")
-    if any(_has_own_route(model) for model in models[:-1]):
-        # A page on the way down decides its own sub-paths: walk as Wagtail does.
-        root = models[0].objects.get(pk=chain[0]["id"])
-        page, args, kwargs = root.route(request, components)
-        return Resolved(page, tuple(args or ()), dict(kwargs or {}), None)
     last, model = chain[-1], models[-1]
-    remaining = components[len(chain) - 1 :]
-    if remaining and not _has_own_route(model):
-        # Wagtail would look for a child with the next slug: it is not there.
-        raise Http404("No page at this address.")
-    page = load(model, last["id"])
-    page_found, args, kwargs = page.route(request, remaining)
+    if any(_has_own_route(model) for model in models[:-1]):
+        # A page on the way down decides its own sub-paths (a RoutablePageMixin
+        # page): walk as Wagtail does, from the root.
+        root = load(models[0], chain[0]["id"])
+        page_found, args, kwargs = root.route(request, components)
+    else:
+        remaining = components[len(chain) - 1 :]
+        if remaining and not _has_own_route(model):
+            # Wagtail would look for a child with the next slug: it is not there.
+            raise Http404("No page at this address.")
+        page_found, args, kwargs = load(model, last["id"]).route(request, remaining)
     args, kwargs = tuple(args or ()), dict(kwargs or {})
-    if page_found.pk != page.pk or not (_simple(args) and _simple(kwargs)):
+    if page_found.pk != last["id"]:
+        # Served by a page above the last one found (its own sub-route): not kept.
         return Resolved(page_found, args, kwargs, None)
+    page = page_found
+    simple = _simple(args) and _simple(kwargs)
     route = Route(
         page_id=page.pk,
         model=model._meta.label,
@@ -256,7 +264,11 @@ def resolve(request, site: SiteRow, components: list[str]) -> Resolved:
         ),
         url=_relative_url(site.root_url_path, last["url_path"]),
         names=tuple(sorted(fragments.page_names(page))),
+        remaining=tuple(components[len(chain) - 1 :]),
+        reroute=not simple,
     )
+    if not simple:
+        route = dataclasses.replace(route, args=(), kwargs={})
     return Resolved(page_found, args, kwargs, route)
 
 
@@ -284,8 +296,14 @@ def find(request, path: str) -> Resolved:
             page = load(route.model_class(), route.page_id)
         except (LookupError, Page.DoesNotExist):
             page = None
-        if page is not None and page.live:
+        if page is not None and page.live and not route.reroute:
             return Resolved(page, route.args, dict(route.kwargs), route)
+        if page is not None and page.live:
+            # Its own route() decides again, without the database (a
+            # RoutablePageMixin page resolves its sub-path like a URL).
+            found, args, kwargs = page.route(request, list(route.remaining))
+            if found.pk == page.pk:
+                return Resolved(page, tuple(args or ()), dict(kwargs or {}), route)
     resolved = resolve(request, site, components)
     if resolved.route is not None:
         fragments.put(request, key, resolved.route.stamps, resolved.route, kind=fragments.LOOKUP)

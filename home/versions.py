@@ -39,9 +39,7 @@ before the outage never comes back after it.
 
 from __future__ import annotations
 
-import base64
 import logging
-import pickle
 import threading
 import uuid
 from collections.abc import Iterable
@@ -258,29 +256,53 @@ def forget_pending() -> None:
 
 
 class StampDatabaseCache(DatabaseCache):
-    """Django's database cache, writing many stamps in one statement.
+    """Django's database cache table, read and written the way stamps need.
 
-    Stamps never expire and are small; an event renews a few dozen at once
-    and a first visit may create as many. Django's own `set_many` and `add`
-    cost five statements a key (a count, a savepoint, a read, a write, a
-    release); here `set_many` is one upsert and `add_many` one insert that
-    skips keys already there (`INSERT ... ON CONFLICT`, on SQLite and
-    PostgreSQL alike).
+    A page reads a few dozen stamps on every request and an event renews as
+    many at once. Django's own database cache validates each key, converts
+    each row's expiry date and unpickles each value (most of a cache hit's
+    time went there), and writes each key with five statements (a count, a
+    savepoint, a read, a write, a release). Stamps are short strings that never
+    expire, so here they are stored as they are: one SELECT reads any number,
+    one `INSERT ... ON CONFLICT` (SQLite and PostgreSQL alike) renews
+    (`set_many`) or creates (`add_many`) any number. Only this class writes
+    the table.
     """
 
-    def _write_many(self, data: dict, conflict: str) -> None:
+    def _table_and_connection(self, write: bool):
+        db = (router.db_for_write if write else router.db_for_read)(self.cache_model_class)
+        connection = connections[db]
+        return connection.ops.quote_name(self._table), connection
+
+    def get_many(self, keys, version=None):
+        keys = list(keys)
+        if not keys:
+            return {}
+        by_cache_key = {self.make_key(key, version=version): key for key in keys}
+        table, connection = self._table_and_connection(write=False)
+        quote = connection.ops.quote_name
+        placeholders = ", ".join(["%s"] * len(by_cache_key))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {quote('cache_key')}, {quote('value')} FROM {table} "  # noqa: S608
+                f"WHERE {quote('cache_key')} IN ({placeholders})",
+                list(by_cache_key),
+            )
+            return {by_cache_key[cache_key]: value for cache_key, value in cursor.fetchall()}
+
+    def get(self, key, default=None, version=None):
+        return self.get_many([key], version=version).get(key, default)
+
+    def _write_many(self, data: dict, conflict: str, version=None) -> None:
         if not data:
             return
-        db = router.db_for_write(self.cache_model_class)
-        connection = connections[db]
+        table, connection = self._table_and_connection(write=True)
         quote = connection.ops.quote_name
-        table = quote(self._table)
         expires = connection.ops.adapt_datetimefield_value(datetime.max.replace(microsecond=0))
         rows, params = [], []
         for key, value in data.items():
-            encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
             rows.append("(%s, %s, %s)")
-            params.extend([self.make_and_validate_key(key), encoded, expires])
+            params.extend([self.make_key(key, version=version), str(value), expires])
         sql = (
             f"INSERT INTO {table} ({quote('cache_key')}, {quote('value')}, {quote('expires')}) "  # noqa: S608
             f"VALUES {', '.join(rows)} ON CONFLICT ({quote('cache_key')}) {conflict}"
@@ -289,14 +311,20 @@ class StampDatabaseCache(DatabaseCache):
             cursor.execute(sql, params)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        quote = connections[router.db_for_write(self.cache_model_class)].ops.quote_name
+        quote = self._table_and_connection(write=True)[1].ops.quote_name
         self._write_many(
-            data,
-            f"DO UPDATE SET {quote('value')} = excluded.{quote('value')}, "
-            f"{quote('expires')} = excluded.{quote('expires')}",
+            data, f"DO UPDATE SET {quote('value')} = excluded.{quote('value')}", version
         )
         return []
 
-    def add_many(self, data) -> None:
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self.set_many({key: value}, timeout, version)
+
+    def add_many(self, data, version=None) -> None:
         """Store the keys that are not there yet; leave the others as they are."""
-        self._write_many(data, "DO NOTHING")
+        self._write_many(data, "DO NOTHING", version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        before = self.get(key, version=version)
+        self.add_many({key: value}, version)
+        return before is None and self.get(key, version=version) == str(value)

@@ -99,8 +99,18 @@ def alerts_signup(request):
                 reverse("conversation_alerts_check_email") + f"?place={data['place'].pk}"
             )
     else:
-        place = _place_or_none(request.GET.get("place", ""))
-        form = AlertSignupForm(initial={"place": place.pk} if place else {})
+        # The same form for everyone (with ?place= chosen): built only when the
+        # content is, not when its stored fragment is reused.
+        def build():
+            place = _place_or_none(request.GET.get("place", ""))
+            return {"form": AlertSignupForm(initial={"place": place.pk} if place else {})}
+
+        names = [fragments.listing_name("places.placepage"), fragments.listing_name("taggit.tag")]
+        return TemplateResponse(
+            request,
+            "pages/conversation/alerts_signup.html",
+            fragments.view_content(["alerts-signup"], names, build),
+        )
     return TemplateResponse(
         request,
         "pages/conversation/alerts_signup.html",

@@ -46,7 +46,8 @@ def cached_content(parser, token):
     is signed in, and stored under the page's names (its own `page:<id>`,
     what it lists, its sections). The page's `get_content_context(request)`
     (if it has one) runs only when the fragment is rendered, so a warm page
-    pays none of its queries.
+    pays none of its queries. A view that is not a page asks for the same
+    with `home.fragments.view_content` in its context.
     """
     nodelist = parser.parse(("endcached_content",))
     parser.delete_first_token()
@@ -65,12 +66,18 @@ class CachedContentNode(template.Node):
 
         request = context.get("request")
         page = context.get("page")
-        if not isinstance(page, Page) or page.pk is None:
+        view = context.get("content_cache")
+        if isinstance(view, fragments.ViewContent):
+            page = None
+        elif not isinstance(page, Page) or page.pk is None:
             return self.nodelist.render(context)
 
         def build():
-            content_context = getattr(page, "get_content_context", None)
-            extra = content_context(request) if content_context and request else {}
+            if view is not None:
+                extra = view.build()
+            else:
+                content_context = getattr(page, "get_content_context", None)
+                extra = content_context(request) if content_context and request else {}
             with context.push(**extra):
                 # Django's test client collects the contexts templates are
                 # rendered with from this signal; the content's own is one.
@@ -90,12 +97,12 @@ class CachedContentNode(template.Node):
         key = fragments.make_key(
             fragments.FRAGMENT,
             "content",
-            page.pk,
+            view.key if view is not None else page.pk,
             template_name,
             "staff" if signed_in else "public",
             normalised_query(request.GET),
         )
-        names = fragments.page_names(page)
+        names = view.names if view is not None else fragments.page_names(page)
         return fragments.cached(request, key, names, build)
 
 

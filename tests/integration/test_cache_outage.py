@@ -465,6 +465,8 @@ def test_drill_redis_stops_under_load_and_returns(home_page, redis_server, tmp_p
         "LOG_LEVEL": "INFO",
         # The limit is counted (in Redis, then in the database) but never reached.
         "ENGAGEMENT_RATE_LIMIT": "100000",
+        # Whole pages cached too, as in production.
+        "PAGE_CACHE_SECONDS": "300",
     }
     servers = [start_gunicorn(database.url, env=env, log_dir=tmp_path) for _ in range(2)]
     load = Load(servers, pages, form_url, form_page)

@@ -1,6 +1,7 @@
 """Settings for the test suite: fast, isolated, and the same on SQLite and PostgreSQL."""
 
 import os
+from pathlib import Path
 
 from config.env import env_int, env_str
 
@@ -16,7 +17,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # test sees its email in mail.outbox; tests of the queue itself switch to the
 # database backend and run the worker's code (tests/integration/test_email_tasks.py).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+# A drill's servers are given the test session's own folder (MEDIA_ROOT).
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "test-media")))
 PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private-media"
 # Tests render templates without running collectstatic first.
 STORAGES = {
