@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connections, transaction
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When, sql
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from engagement.insight_models import SCORES, RoundTally, ThemeTally
@@ -71,33 +71,18 @@ def count_in(submission, answers=None, *, sign: int = 1, place_id=None, round_nu
                 [RoundTally(place_id=place_id, round_number=round_number)], ignore_conflicts=True
             )
             tally_id = this_round.values_list("pk", flat=True).get()
-        this_round = RoundTally.objects.filter(pk=tally_id)
-        responses = F("responses") + sign
-        participants = F("participants") + sign * submission.participants
-        refresh = Q(unpublished_changes__gte=refresh_at)
-        round_update = _compiled_update(
-            this_round,
-            responses=responses,
-            participants=participants,
-            published_responses=_when(refresh, responses, "published_responses"),
-            published_participants=_when(refresh, participants, "published_participants"),
-            unpublished_changes=Case(
-                When(refresh, then=Value(0)),
-                default=F("unpublished_changes") + 1,
-                output_field=IntegerField(),
-            ),
-            updated_at=timezone.now(),
+        connection = connections[this_round.db]
+        round_update = _round_update_sql(
+            connection, tally_id, sign, sign * submission.participants, refresh_at
         )
         themes = sorted({theme for theme, _score, _comment in answers})
-        theme_update = themes and _compiled_update(
-            ThemeTally.objects.filter(round_tally_id=tally_id, theme__in=themes),
-            **_theme_changes(answers, themes, sign, refresh_at),
+        theme_update = themes and _theme_update_sql(
+            connection, tally_id, answers, themes, sign, refresh_at
         )
         # From here to the caller's COMMIT the round's row is locked: only the
-        # statements themselves run in between (the ORM built them above,
-        # which costs more than running them).
-        with connections[this_round.db].cursor() as cursor:
-            cursor.execute(*_returning_changes(round_update))
+        # statements themselves run in between (they are built above).
+        with connection.cursor() as cursor:
+            cursor.execute(*round_update)
             refreshed = any(row[0] == 0 for row in cursor.fetchall())
             if themes:
                 # New theme rows are inserted only while holding the round row's
@@ -107,7 +92,7 @@ def count_in(submission, answers=None, *, sign: int = 1, place_id=None, round_nu
                     [ThemeTally(round_tally_id=tally_id, theme=theme) for theme in themes],
                     ignore_conflicts=True,
                 )
-                cursor.execute(*_returning_changes(theme_update))
+                cursor.execute(*theme_update)
                 refreshed = refreshed or any(row[0] == 0 for row in cursor.fetchall())
     if refreshed:
         # The public copy moved: what shows it is renewed once this commits
@@ -117,54 +102,97 @@ def count_in(submission, answers=None, *, sign: int = 1, place_id=None, round_nu
         public_figures_moved(place_id, round_number)
 
 
-def _returning_changes(update: tuple[str, tuple]) -> tuple[str, tuple]:
-    """The UPDATE, also returning each row's change counter (0: its public copy was refreshed).
+def _round_update_sql(connection, tally_id, sign, participants, refresh_at):
+    """The round row's UPDATE, as SQL and parameters (returning its change counter).
 
-    SQLite (3.35 and later) and PostgreSQL both support RETURNING.
+    Written out rather than built with the ORM: compiling the CASE
+    expressions cost more than running them, while the row is locked.
+    Every right-hand side reads the row as it was, in SQL.
     """
-    sql, params = update
-    return f"{sql} RETURNING unpublished_changes", params
+    q = connection.ops.quote_name
+    table = q(RoundTally._meta.db_table)
+    refresh = f"{q('unpublished_changes')} >= %s"
+    sql = (
+        f"UPDATE {table} SET "  # noqa: S608 (identifiers only; values are parameters)
+        f"{q('responses')} = {q('responses')} + %s, "
+        f"{q('participants')} = {q('participants')} + %s, "
+        f"{q('published_responses')} = CASE WHEN {refresh} "
+        f"THEN {q('responses')} + %s ELSE {q('published_responses')} END, "
+        f"{q('published_participants')} = CASE WHEN {refresh} "
+        f"THEN {q('participants')} + %s ELSE {q('published_participants')} END, "
+        f"{q('unpublished_changes')} = CASE WHEN {refresh} "
+        f"THEN 0 ELSE {q('unpublished_changes')} + 1 END, "
+        f"{q('updated_at')} = %s "
+        f"WHERE {q('id')} = %s RETURNING {q('unpublished_changes')}"
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = [sign, participants, refresh_at, sign, refresh_at, participants, refresh_at, now]
+    return sql, [*params, tally_id]
 
 
-def _theme_changes(answers, themes, sign, refresh_at):
+def _theme_update_sql(connection, tally_id, answers, themes, sign, refresh_at):
+    """The theme rows' UPDATE, as SQL and parameters (returning each row's change counter).
+
+    For each score (and for comments) a row counts the response in when its
+    theme is among those given that score; its public copy takes the new
+    counts when the row is refreshed (its theme was scored and its counter
+    has reached the minimum), and the counter starts again then. Every
+    right-hand side reads the row as it was, in SQL.
+    """
+    q = connection.ops.quote_name
+    table = q(ThemeTally._meta.db_table)
+
+    def among(keys) -> tuple[str, list]:
+        """`theme IN (...)` for these themes, or a condition that is never true."""
+        if not keys:
+            return "1 = 0", []
+        return f"{q('theme')} IN ({', '.join(['%s'] * len(keys))})", list(keys)
+
     # A theme's public copy moves only with scores: a comment without a
     # score changes no distribution, so it does not count towards a refresh.
     # (With a minimum of 1 there is nothing to protect: every change publishes.)
-    scored_themes = [theme for theme, given, _comment in answers if given is not None]
+    scored_themes = sorted({key for key, given, _comment in answers if given is not None})
     if refresh_at == 0:
         scored_themes = themes
-    refresh = Q(theme__in=scored_themes, unpublished_changes__gte=refresh_at)
-    new = {}
-    for score in SCORES:
-        scored = [theme for theme, given, _comment in answers if given == score]
-        new[f"score_{score}"] = F(f"score_{score}") + Case(
-            When(theme__in=scored, then=Value(sign)), default=Value(0)
+    counted_for = {
+        f"score_{score}": sorted({key for key, given, _comment in answers if given == score})
+        for score in SCORES
+    }
+    counted_for["comments"] = sorted({key for key, _score, comment in answers if comment})
+
+    scored_sql, scored_params = among(scored_themes)
+    refresh_sql = f"({scored_sql} AND {q('unpublished_changes')} >= %s)"
+    refresh_params = [*scored_params, refresh_at]
+
+    assignments, params = [], []
+    new_values = {}
+    for column, keys in counted_for.items():
+        condition, condition_params = among(keys)
+        new_values[column] = (
+            f"{q(column)} + CASE WHEN {condition} THEN %s ELSE 0 END",
+            [*condition_params, sign],
         )
-    commented = [theme for theme, _score, comment in answers if comment]
-    new["comments"] = F("comments") + Case(
-        When(theme__in=commented, then=Value(sign)), default=Value(0)
+    for column, (expression, values) in new_values.items():
+        assignments.append(f"{q(column)} = {expression}")
+        params += values
+    for column, (expression, values) in new_values.items():
+        published = q(f"published_{column}")
+        assignments.append(
+            f"{published} = CASE WHEN {refresh_sql} THEN {expression} ELSE {published} END"
+        )
+        params += [*refresh_params, *values]
+    changes = q("unpublished_changes")
+    assignments.append(
+        f"{changes} = CASE WHEN {refresh_sql} THEN 0 "
+        f"WHEN {scored_sql} THEN {changes} + 1 ELSE {changes} END"
     )
-    changes = dict(new)
-    for name, value in new.items():
-        changes[f"published_{name}"] = _when(refresh, value, f"published_{name}")
-    changes["unpublished_changes"] = Case(
-        When(refresh, then=Value(0)),
-        When(theme__in=scored_themes, then=F("unpublished_changes") + 1),
-        default=F("unpublished_changes"),
-        output_field=IntegerField(),
+    params += [*refresh_params, *scored_params]
+    themes_sql, themes_params = among(themes)
+    sql = (
+        f"UPDATE {table} SET {', '.join(assignments)} "  # noqa: S608 (identifiers only)
+        f"WHERE {q('round_tally_id')} = %s AND {themes_sql} RETURNING {changes}"
     )
-    return changes
-
-
-def _compiled_update(queryset, **values) -> tuple[str, tuple]:
-    """`queryset.update(**values)` as SQL and parameters, to run later (see count_in)."""
-    query = queryset.query.chain(sql.UpdateQuery)
-    query.add_update_values(values)
-    return query.get_compiler(queryset.db).as_sql()
-
-
-def _when(condition: Q, then, otherwise: str):
-    return Case(When(condition, then=then), default=F(otherwise), output_field=IntegerField())
+    return sql, [*params, tally_id, *themes_params]
 
 
 def recount(place_id: int, round_number: int) -> RoundTally:

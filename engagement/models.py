@@ -284,10 +284,10 @@ class PlaceStandardFormPage(AbstractEmailForm):
 
         return render_confirmation(self, request)
 
-    def process_form_submission(self, form):
+    def process_form_submission(self, form, first_time=None):
         from engagement.services import save_online_submission
 
-        return save_online_submission(self, form)
+        return save_online_submission(self, form, first_time=first_time)
 
 
 class Channel(models.TextChoices):

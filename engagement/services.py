@@ -49,27 +49,41 @@ def _create(form_page, form, *, contact=None, **fields):
     return submission
 
 
-def save_online_submission(form_page, form):
+def save_online_submission(form_page, form, first_time=None):
     """Store a citizen's response, its theme rows and any follow-up contact atomically.
 
     Online responses are accepted at once: the honeypot and the rate limit
     keep bots out, and staff can mark a response as spam afterwards, which
-    takes it out of results. A resent copy never reaches here
-    (engagement.views: home.ratelimit.first_time).
+    takes it out of results. `first_time()` (home.ratelimit.first_time, from
+    engagement.views) says whether these answers are new or a resent copy,
+    which returns None, storing nothing. It runs inside the transaction: in
+    the database's store its mark is committed with the response or not at
+    all; in Redis it is taken back if storing fails.
     """
     email = form.cleaned_data.get("follow_up_email")
     contact = None
     if email and form.cleaned_data.get("follow_up_consent"):
         contact = {"email": email, "consent_version": CURRENT_CONSENT_VERSION}
-    with transaction.atomic():
-        submission = _create(
-            form_page,
-            form,
-            contact=contact,
-            channel=Channel.ONLINE,
-            tool_version=form.tool.key,
-            status=Status.ACCEPTED,
-        )
+    key = ""
+    try:
+        with transaction.atomic():
+            if first_time is not None:
+                first, key = first_time()
+                if not first:
+                    return None
+            submission = _create(
+                form_page,
+                form,
+                contact=contact,
+                channel=Channel.ONLINE,
+                tool_version=form.tool.key,
+                status=Status.ACCEPTED,
+            )
+    except BaseException:
+        from home import ratelimit
+
+        ratelimit.forget_first_time(key)
+        raise
     if form_page.to_address:
         transaction.on_commit(lambda: _notify(form_page, submission.answered))
     return submission

@@ -70,20 +70,18 @@ def serve_form_page(page, request, *args, confirmation=False, **kwargs):
         return TemplateResponse(request, template, context, status=400)
 
     if form.is_valid():
-        first, key = ratelimit.first_time(
-            f"engagement-answers-{page.pk}",
-            request,
-            answers_fingerprint(request.POST),
-            seconds=RESEND_WINDOW_SECONDS,
-        )
-        if first:
-            try:
-                page.process_form_submission(form)
-            except BaseException:
-                ratelimit.forget_first_time(key)
-                raise
-        # A resent copy (a double click, a reload of the POST) goes to the same
-        # confirmation as the first and is stored once.
+
+        def first_time():
+            return ratelimit.first_time(
+                f"engagement-answers-{page.pk}",
+                request,
+                answers_fingerprint(request.POST),
+                seconds=RESEND_WINDOW_SECONDS,
+            )
+
+        # A resent copy (a double click, a reload of the POST) is not stored
+        # again and goes to the same confirmation as the first.
+        page.process_form_submission(form, first_time=first_time)
         return redirect_after_post(page.confirmation_url(request))
     return TemplateResponse(request, template, context, status=400)
 

@@ -243,6 +243,9 @@ def bump(names: Iterable[str], *, now: bool = True) -> None:
     names = frozenset(names)
     if not names:
         return
+    if not transaction.get_connection().in_atomic_block:
+        bump_now(names)  # nothing to wait for
+        return
     if now:
         bump_now(names)
     transaction.on_commit(lambda: bump_now(names))

@@ -30,6 +30,7 @@ from engagement.themes import THEME_KEYS
 from tests.factories.engagement import PlaceStandardFormPageFactory
 from tests.factories.places import PlacePageFactory
 from tests.helpers.html import assert_valid_html
+from tests.helpers.queries import stamp_queries
 from tests.helpers.servers import (
     FormClient,
     ensure_default_locale,
@@ -39,18 +40,18 @@ from tests.helpers.servers import (
 )
 
 #: Queries of a stored POST, the same for 1, 7 or 14 themes answered: the cache
-#: stamps (1, home.versions: a table in the database without Redis), the form
+#: stamps (home.versions: one with the database's table, none with Redis), the form
 #: page from its cached route (1), the form's extra questions (1), and the save in
 #: one transaction (9 with the savepoint a test's transaction adds): the response,
 #: its themes in one INSERT, the follow-up contact, then the tally last: a SELECT
 #: of the round's row (which waits for nothing), the UPDATE that locks it, the
 #: INSERT-or-ignore and the UPDATE of its theme rows. The first response of a round
 #: also inserts its row (+2).
-POST_QUERIES = 12
-#: The confirmation page, warm: the stamps, the form page from its cached route,
-#: and its place (for the link back); the site's frame (menus, footer) comes from
-#: its caches.
-CONFIRMATION_MAX_QUERIES = 3
+POST_QUERIES = 11 + stamp_queries()
+#: The confirmation page, warm: the stamps (as above), the form page from its
+#: cached route, and its place (for the link back); the site's frame (menus,
+#: footer) comes from its caches.
+CONFIRMATION_MAX_QUERIES = 2 + stamp_queries()
 
 
 def answers(form_page, themes=3, **extra):
